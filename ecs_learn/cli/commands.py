@@ -1,15 +1,19 @@
-"""Assembles the CLI: every area adds its commands here, one line each."""
+"""Assembles the CLI: every area module exposes ``register(app)``; one line each here."""
 
 from __future__ import annotations
+
+import importlib
 
 import typer
 
 __all__ = ["register"]
 
+# Area modules under ecs_learn.cli. Each must keep module-level imports light
+# (typer/rich only) and import its heavy dependencies inside command bodies.
+_AREAS = ("lab",)
+
 
 def register(app: typer.Typer) -> None:
     """Attach every area's commands to ``app``."""
-    # Each area module exposes ``register(app)``; keep their imports light.
-    from ecs_learn.cli import lab as lab_cli
-
-    lab_cli.register(app)
+    for area in _AREAS:
+        importlib.import_module(f"ecs_learn.cli.{area}").register(app)

@@ -1,0 +1,1 @@
+"""Notebook front ends: result panels and quiz widgets (ipywidgets, with HTML fallbacks)."""
