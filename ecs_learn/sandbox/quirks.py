@@ -1,0 +1,112 @@
+"""moto's behaviours that would mislead a learner or a check, fixed in this one place.
+
+* ECS tasks stop by themselves as they are described (moto's state manager advances
+  them one step per describe): pinned to RUNNING until stopped.
+* AWS managed IAM policies are absent unless moto loads all 1,582 of them (about a
+  second at start and at every reset): in embedded mode each one is loaded on first
+  use; a moto server is started with them loaded (see ``server.py``).
+* The default VPC, subnets and security group are built by the warm-up (see ``core``).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import urllib.request
+from typing import Any
+
+from ecs_learn.sandbox.env import ACCOUNT_ID
+
+__all__ = [
+    "TASK_TRANSITION",
+    "apply_embedded",
+    "apply_server",
+    "ensure_managed_policies",
+    "managed_policy_arns",
+    "reset_server",
+]
+
+MANAGED_POLICY_PREFIX = "arn:aws:iam::aws:policy/"
+# Keep tasks RUNNING on every describe (until stop_task).
+TASK_TRANSITION: dict[str, Any] = {"progression": "manual", "times": 10**9}
+
+
+def apply_embedded() -> None:
+    """Apply the in-process fixes (idempotent; call again after every reset)."""
+    from moto.moto_api import state_manager
+
+    state_manager.set_transition("ecs::task", TASK_TRANSITION)
+
+
+def _post(url: str, body: bytes | None = None, timeout: float = 10.0) -> None:
+    request = urllib.request.Request(url, data=body, method="POST")
+    with urllib.request.urlopen(request, timeout=timeout):  # loopback only (validated)
+        pass
+
+
+def apply_server(endpoint: str) -> None:
+    """Apply the same fixes to a moto server through its ``/moto-api``."""
+    body = json.dumps({"model_name": "ecs::task", "transition": TASK_TRANSITION}).encode()
+    _post(f"{endpoint}/moto-api/state-manager/set-transition", body)
+
+
+def reset_server(endpoint: str) -> None:
+    """Empty every account on a moto server, then re-apply the fixes."""
+    _post(f"{endpoint}/moto-api/reset")
+    apply_server(endpoint)
+
+
+@functools.lru_cache(maxsize=1)
+def _managed_policy_data() -> dict[str, tuple[str, dict[str, Any]]]:
+    from moto.iam.aws_managed_policies import aws_managed_policies_data
+
+    parsed: dict[str, dict[str, Any]] = json.loads(aws_managed_policies_data)
+    return {
+        f"arn:aws:iam::aws:policy{data.get('Path', '/')}{name}": (name, data)
+        for name, data in parsed.items()
+    }
+
+
+def managed_policy_arns() -> list[str]:
+    """Every AWS managed policy ARN moto knows, with its real path."""
+    return sorted(_managed_policy_data())
+
+
+def ensure_managed_policies(arns: list[str] | None) -> None:
+    """Load the named AWS managed policies (all of them for ``None``) into moto's IAM."""
+    from moto.iam.models import AWSManagedPolicy, iam_backends
+
+    backend = iam_backends[ACCOUNT_ID]["aws"]
+    known = _managed_policy_data()
+    wanted = list(known) if arns is None else [a for a in arns if a in known]
+    for arn in wanted:
+        if arn in backend.managed_policies:
+            continue
+        name, data = known[arn]
+        policy = AWSManagedPolicy.from_data(name, ACCOUNT_ID, backend.region_name, data)
+        backend.aws_managed_policies.append(policy)
+        backend.managed_policies[policy.arn] = policy
+
+
+def _policy_arns_in(params: Any) -> list[str]:
+    found: list[str] = []
+    if isinstance(params, dict):
+        for value in params.values():
+            found.extend(_policy_arns_in(value))
+    elif isinstance(params, list):
+        for value in params:
+            found.extend(_policy_arns_in(value))
+    elif isinstance(params, str) and params.startswith(MANAGED_POLICY_PREFIX):
+        found.append(params)
+    return found
+
+
+def lazy_managed_policies(params: dict[str, Any], model: Any, **_: Any) -> None:
+    """botocore ``before-parameter-build.iam`` handler: load what the call refers to."""
+    if model.name == "ListPolicies":
+        if params.get("Scope", "All") in ("All", "AWS"):
+            ensure_managed_policies(None)
+        return
+    arns = _policy_arns_in(params)
+    if arns:
+        ensure_managed_policies(arns)
