@@ -1,0 +1,66 @@
+"""``ecs-learn stats``: what is due, what is learned, accuracy and weakest topics."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ecs_learn.cli.quiz_support import (
+    BanksOption,
+    DataDirOption,
+    NowOption,
+    QuizEnv,
+    fail,
+    out_console,
+)
+
+__all__ = ["register"]
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.0f}%"
+
+
+def stats(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    data_dir: DataDirOption = None,
+    now: NowOption = None,
+    banks: BanksOption = None,
+) -> None:
+    """Show due, learning and learned items per topic, accuracy and the weakest topics."""
+    from ecs_learn.quiz import ProgressError, compute_stats
+
+    env = QuizEnv(data_dir, now, True, banks)
+    catalog = env.catalog()
+    try:
+        progress = env.store().load()
+    except ProgressError as error:
+        fail(str(error))
+    result = compute_stats(catalog.items(), progress, env.now())
+    if as_json:
+        import json
+
+        typer.echo(json.dumps(result.to_dict(), indent=2))
+        return
+    from rich.table import Table
+
+    table = Table(title="ecs-learn progress")
+    table.add_column("topic", no_wrap=True, min_width=15)
+    for header in ("items", "new", "learning", "learned", "due", "reviews", "accuracy"):
+        table.add_column(header, justify="right")
+    for row in (*result.topics, result.total):
+        table.add_row(row.topic, str(row.items), str(row.new), str(row.learning),
+                      str(row.learned), str(row.due), str(row.reviews), _percent(row.accuracy),
+                      style="bold" if row is result.total else None)
+    console = out_console()
+    console.print(table)
+    if result.weakest:
+        console.print(f"Weakest topics: {', '.join(result.weakest)} "
+                      f"(try `ecs-learn quiz --topic {result.weakest[0]}`)")
+    elif not result.total.reviews:
+        console.print("No reviews yet: start with `ecs-learn quiz` or `ecs-learn cards`.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("stats")(stats)
