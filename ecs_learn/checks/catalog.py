@@ -1,0 +1,97 @@
+"""The labs that exist, read from ``labs/labs.yaml`` (data), and their checks (code)."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ecs_learn.checks.reader import AccountReader
+from ecs_learn.checks.registry import Check, run_check
+from ecs_learn.checks.result import CheckResult, LabReport
+from ecs_learn.resources import labs_dir
+
+__all__ = [
+    "Lab",
+    "UnknownCheckError",
+    "UnknownLabError",
+    "get_lab",
+    "list_labs",
+]
+
+
+class UnknownLabError(LookupError):
+    """A lab id that does not exist; the message lists the valid ones."""
+
+
+class UnknownCheckError(LookupError):
+    """A check id that does not exist in a lab; the message lists the valid ones."""
+
+
+@dataclass(frozen=True)
+class Lab:
+    """A lab: its metadata and its checks, in notebook order."""
+
+    id: str
+    slug: str
+    title: str
+    notebook: str
+    summary: str
+    checks: tuple[Check, ...]
+
+    @property
+    def notebook_path(self) -> Path:
+        return labs_dir() / self.notebook
+
+    def check_ids(self) -> list[str]:
+        return [c.id for c in self.checks]
+
+    def get_check(self, check_id: str) -> Check:
+        for item in self.checks:
+            if item.id == check_id:
+                return item
+        raise UnknownCheckError(
+            f"lab {self.id} has no check {check_id!r}; its checks are: "
+            + ", ".join(self.check_ids())
+        )
+
+    def run(self, check_id: str, reader: AccountReader) -> CheckResult:
+        return run_check(self.id, self.get_check(check_id), reader)
+
+    def run_all(self, reader: AccountReader) -> LabReport:
+        return LabReport(self.id, tuple(run_check(self.id, c, reader) for c in self.checks))
+
+
+@functools.lru_cache(maxsize=1)
+def _catalog() -> tuple[dict[str, Any], ...]:
+    import yaml
+
+    path = labs_dir() / "labs.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return tuple(data["labs"])
+
+
+def list_labs() -> list[Lab]:
+    """Every lab, in course order."""
+    return [get_lab(entry["id"]) for entry in _catalog()]
+
+
+@functools.cache
+def get_lab(lab_id: str) -> Lab:
+    """The lab with id (``"01"``) or slug (``"task-definitions"``); 1 works for ``"01"``."""
+    wanted = str(lab_id).strip()
+    for entry in _catalog():
+        if wanted in (entry["id"], entry["slug"], entry["id"].lstrip("0")):
+            module = importlib.import_module(entry["checks"])
+            return Lab(
+                id=entry["id"],
+                slug=entry["slug"],
+                title=entry["title"],
+                notebook=entry["notebook"],
+                summary=entry["summary"],
+                checks=tuple(module.CHECKS),
+            )
+    valid = ", ".join(f"{e['id']} ({e['slug']})" for e in _catalog())
+    raise UnknownLabError(f"there is no lab {lab_id!r}; the labs are: {valid}")
