@@ -50,14 +50,24 @@ def stats(
     for header in ("items", "new", "learning", "learned", "due", "reviews", "accuracy"):
         table.add_column(header, justify="right")
     for row in (*result.topics, result.total):
-        table.add_row(row.topic, str(row.items), str(row.new), str(row.learning),
-                      str(row.learned), str(row.due), str(row.reviews), _percent(row.accuracy),
-                      style="bold" if row is result.total else None)
+        table.add_row(
+            row.topic,
+            str(row.items),
+            str(row.new),
+            str(row.learning),
+            str(row.learned),
+            str(row.due),
+            str(row.reviews),
+            _percent(row.accuracy),
+            style="bold" if row is result.total else None,
+        )
     console = out_console()
     console.print(table)
     if result.weakest:
-        console.print(f"Weakest topics: {', '.join(result.weakest)} "
-                      f"(try `ecs-learn quiz --topic {result.weakest[0]}`)")
+        console.print(
+            f"Weakest topics: {', '.join(result.weakest)} "
+            f"(try `ecs-learn quiz --topic {result.weakest[0]}`)"
+        )
     elif not result.total.reviews:
         console.print("No reviews yet: start with `ecs-learn quiz` or `ecs-learn cards`.")
 

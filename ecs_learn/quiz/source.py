@@ -46,8 +46,9 @@ class ParsedFile:
         return BankProblem(self.display, self.lines.line_for(path), format_path(path), message)
 
 
-def _index(node: Any, path: FieldPath, index: LineIndex, problems: list[BankProblem],
-           display: str) -> None:
+def _index(
+    node: Any, path: FieldPath, index: LineIndex, problems: list[BankProblem], display: str
+) -> None:
     import yaml
 
     index.lines[path] = node.start_mark.line + 1
@@ -57,10 +58,14 @@ def _index(node: Any, path: FieldPath, index: LineIndex, problems: list[BankProb
             key = str(key_node.value)
             line = key_node.start_mark.line + 1
             if key in seen:
-                problems.append(BankProblem(
-                    display, line, format_path((*path, key)),
-                    f"duplicate key {key!r} (first given on line {seen[key]})",
-                ))
+                problems.append(
+                    BankProblem(
+                        display,
+                        line,
+                        format_path((*path, key)),
+                        f"duplicate key {key!r} (first given on line {seen[key]})",
+                    )
+                )
             seen[key] = line
             child_path: FieldPath = (*path, key)
             _index(value_node, child_path, index, problems, display)
