@@ -15,9 +15,11 @@ from ecs_learn.resources import labs_dir
 
 __all__ = [
     "Lab",
+    "LabEntry",
     "UnknownCheckError",
     "UnknownLabError",
     "get_lab",
+    "lab_entries",
     "list_labs",
 ]
 
@@ -64,6 +66,18 @@ class Lab:
         return LabReport(self.id, tuple(run_check(self.id, c, reader) for c in self.checks))
 
 
+@dataclass(frozen=True)
+class LabEntry:
+    """A lab's metadata alone (reading it imports no checks, boto3 or moto)."""
+
+    id: str
+    slug: str
+    title: str
+    notebook: str
+    summary: str
+    checks_module: str
+
+
 @functools.lru_cache(maxsize=1)
 def _catalog() -> tuple[dict[str, Any], ...]:
     import yaml
@@ -71,6 +85,14 @@ def _catalog() -> tuple[dict[str, Any], ...]:
     path = labs_dir() / "labs.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return tuple(data["labs"])
+
+
+def lab_entries() -> list[LabEntry]:
+    """Every lab's metadata, in course order."""
+    return [
+        LabEntry(e["id"], e["slug"], e["title"], e["notebook"], e["summary"], e["checks"])
+        for e in _catalog()
+    ]
 
 
 def list_labs() -> list[Lab]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import functools
 import json
+import time
+import urllib.error
 import urllib.request
 from typing import Any
 
@@ -38,10 +40,19 @@ def apply_embedded() -> None:
     state_manager.set_transition("ecs::task", TASK_TRANSITION)
 
 
-def _post(url: str, body: bytes | None = None, timeout: float = 10.0) -> None:
-    request = urllib.request.Request(url, data=body, method="POST")
-    with urllib.request.urlopen(request, timeout=timeout):  # loopback only (validated)
-        pass
+def _post(url: str, body: bytes | None = None, wait: float = 30.0) -> None:
+    """POST to a moto server, waiting up to ``wait`` seconds for it to start listening."""
+    deadline = time.monotonic() + wait
+    while True:
+        request = urllib.request.Request(url, data=body, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=10):  # loopback only (validated)
+                return
+        except urllib.error.URLError as exc:
+            refused = isinstance(exc.reason, ConnectionRefusedError)
+            if not refused or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def apply_server(endpoint: str) -> None:

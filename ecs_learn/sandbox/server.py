@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
+import threading
 from typing import Any
 
 from ecs_learn.sandbox import quirks
@@ -16,35 +18,69 @@ from ecs_learn.sandbox.guard import install_network_guard
 __all__ = ["MotoServer"]
 
 
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
 class MotoServer:
-    """``with MotoServer() as server: server.endpoint`` -> ``http://127.0.0.1:<port>``."""
+    """``with MotoServer() as server: server.endpoint`` -> ``http://127.0.0.1:<port>``.
+
+    ``start(background=True)`` returns at once with the endpoint known, and imports and
+    starts moto in a thread, so that whoever will use the server (a kernel) can start in
+    the meantime; clients of the sandbox wait for it to listen.
+    """
 
     def __init__(self, port: int = 0) -> None:
-        self._port = port
+        self._port = port or _free_port()
         self._server: Any = None
-        self.endpoint: str = ""
+        self._thread: threading.Thread | None = None
+        self.error: BaseException | None = None
+        self.endpoint = f"http://127.0.0.1:{self._port}"
 
-    def start(self) -> MotoServer:
+    def start(self, *, background: bool = False) -> MotoServer:
         install_network_guard()
         # Read by moto when it builds a backend: AWS managed policies present (a server
         # cannot load them lazily), no 1,300 default AMIs.
         os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
         os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "false"
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        from moto.server import ThreadedMotoServer
-
-        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self._port, verbose=False)
-        self._server.start()
-        host, port = self._server.get_host_and_port()
-        self.endpoint = f"http://{host}:{port}"
-        quirks.apply_server(self.endpoint)
+        if background:
+            self._thread = threading.Thread(target=self._run, name="ecs-learn-moto", daemon=True)
+            self._thread.start()
+        else:
+            self._run()
+            if self.error is not None:
+                raise self.error
         return self
+
+    def _run(self) -> None:
+        try:
+            logging.getLogger("werkzeug").setLevel(logging.ERROR)
+            from moto.server import ThreadedMotoServer
+
+            server = ThreadedMotoServer(ip_address="127.0.0.1", port=self._port, verbose=False)
+            server.start()
+            self._server = server
+            quirks.apply_server(self.endpoint)
+        except BaseException as exc:  # reported by wait(); a thread must not die silently
+            self.error = exc
+
+    def wait(self) -> None:
+        """Block until a background start has finished; re-raise its failure."""
+        if self._thread is not None:
+            self._thread.join()
+        if self.error is not None:
+            raise self.error
 
     def reset(self) -> None:
         """Empty every account on the server, keeping the quirk fixes."""
         quirks.reset_server(self.endpoint)
 
     def stop(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
         if self._server is not None:
             self._server.stop()
             self._server = None

@@ -1,0 +1,1 @@
+"""Instructor tools: release student versions, grade submissions, report scores."""

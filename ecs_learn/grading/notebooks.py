@@ -1,0 +1,82 @@
+"""Reading and writing notebooks as plain JSON (fast; nbformat validates where it matters)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "CHECK_TAG",
+    "NotebookError",
+    "cell_check_id",
+    "cell_source",
+    "cell_tags",
+    "read_notebook",
+    "write_notebook",
+]
+
+CHECK_TAG = "ecs-learn-check"
+_CHECK_PREFIX = "check:"
+
+Notebook = dict[str, Any]
+
+
+class NotebookError(ValueError):
+    """A file that is not a usable notebook; the message names the file and the reason."""
+
+
+def read_notebook(path: Path) -> Notebook:
+    """Parse a notebook file (nbformat 4); raise :class:`NotebookError` with the reason."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise NotebookError(f"{path}: cannot be read ({exc})") from None
+    if not text.strip():
+        raise NotebookError(f"{path}: the file is empty")
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise NotebookError(f"{path}: not a notebook (invalid JSON: {exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+        raise NotebookError(f"{path}: not a notebook (no list of cells)")
+    if data.get("nbformat") != 4:
+        raise NotebookError(f"{path}: not a version 4 notebook (nbformat={data.get('nbformat')!r})")
+    for index, cell in enumerate(data["cells"]):
+        if not isinstance(cell, dict) or cell.get("cell_type") not in ("code", "markdown", "raw"):
+            raise NotebookError(f"{path}: cell {index} is not a notebook cell")
+    return data
+
+
+def write_notebook(nb: Notebook, path: Path) -> None:
+    """Write atomically: a reader never sees half a notebook."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(nb, handle, indent=1, ensure_ascii=False)
+            handle.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def cell_source(cell: dict[str, Any]) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def cell_tags(cell: dict[str, Any]) -> list[str]:
+    tags = (cell.get("metadata") or {}).get("tags") or []
+    return [str(t) for t in tags] if isinstance(tags, list) else []
+
+
+def cell_check_id(cell: dict[str, Any]) -> str | None:
+    """The check id of a check cell (tagged ``check:<id>``), else ``None``."""
+    for tag in cell_tags(cell):
+        if tag.startswith(_CHECK_PREFIX):
+            return tag[len(_CHECK_PREFIX) :]
+    return None
