@@ -78,10 +78,32 @@ class RuleContext:
     """Facts about the account that some rules need besides the payload itself.
 
     Rules stay pure: whoever calls them (the strict sandbox, a check, ``lint``)
-    fetches these and passes them in. Every field is optional; a rule that needs
+    fetches these and passes them in. Every fact is optional; a rule that needs
     a missing fact stays silent rather than guessing.
+
+    - ``task_definition``: the task definition a service or task uses (the
+      ``taskDefinition`` dict DescribeTaskDefinition returns).
+    - ``target_groups``: target group ARN → its DescribeTargetGroups entry
+      (``TargetType``, ``LoadBalancerArns``...).
+    - ``load_balancer_types``: load balancer ARN → ``application``/``network``/``gateway``.
+    - ``subnet_azs``: subnet id → Availability Zone name.
+    - ``scalable_targets``: the registered ``(ServiceNamespace, ResourceId,
+      ScalableDimension)`` triples.
+    - ``mount_target_azs``: Availability Zones where the file system already has
+      a mount target.
+    - ``role_trust_principals``: role name → the service principals its trust
+      policy allows to assume it.
+    - ``allow_32_vcpu``: accept the (unverified) 32 vCPU Fargate row.
     """
 
+    task_definition: Mapping[str, Any] | None = None
+    target_groups: Mapping[str, Mapping[str, Any]] | None = None
+    load_balancer_types: Mapping[str, str] | None = None
+    subnet_azs: Mapping[str, str] | None = None
+    scalable_targets: frozenset[tuple[str, str, str]] | None = None
+    mount_target_azs: frozenset[str] | None = None
+    role_trust_principals: Mapping[str, frozenset[str]] | None = None
+    allow_32_vcpu: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 

@@ -1,0 +1,37 @@
+"""Rules for EFS CreateMountTarget kwargs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ecs_learn.rules import sources
+from ecs_learn.rules.declare import rule
+from ecs_learn.rules.finding import RuleContext, Violation
+
+__all__ = ["RULES"]
+
+
+@rule(
+    "EFS010",
+    "efs-mount-target",
+    summary="at most one mount target per Availability Zone "
+    "(needs subnet AZs and existing mount targets)",
+    source=sources.EFS_API,
+    error_code="MountTargetConflict",
+    moto_enforces=True,
+)
+def one_per_az(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
+    if ctx.subnet_azs is None or ctx.mount_target_azs is None:
+        return
+    az = ctx.subnet_azs.get(p.get("SubnetId"))  # type: ignore[arg-type]
+    if az is not None and az in ctx.mount_target_azs:
+        yield Violation(
+            "SubnetId",
+            f"The file system already has a mount target in {az}. EFS allows "
+            "one per Availability Zone; pick a subnet in another zone "
+            "(tasks in any subnet of that zone can use the existing one).",
+        )
+
+
+RULES = (one_per_az,)
