@@ -97,23 +97,27 @@ def lab_entries() -> list[LabEntry]:
 
 def list_labs() -> list[Lab]:
     """Every lab, in course order."""
-    return [get_lab(entry["id"]) for entry in _catalog()]
+    return [_load(entry) for entry in lab_entries()]
 
 
-@functools.cache
 def get_lab(lab_id: str) -> Lab:
     """The lab with id (``"01"``) or slug (``"task-definitions"``); 1 works for ``"01"``."""
     wanted = str(lab_id).strip()
-    for entry in _catalog():
-        if wanted in (entry["id"], entry["slug"], entry["id"].lstrip("0")):
-            module = importlib.import_module(entry["checks"])
-            return Lab(
-                id=entry["id"],
-                slug=entry["slug"],
-                title=entry["title"],
-                notebook=entry["notebook"],
-                summary=entry["summary"],
-                checks=tuple(module.CHECKS),
-            )
-    valid = ", ".join(f"{e['id']} ({e['slug']})" for e in _catalog())
+    for entry in lab_entries():
+        if wanted in (entry.id, entry.slug, entry.id.lstrip("0")):
+            return _load(entry)
+    valid = ", ".join(f"{e.id} ({e.slug})" for e in lab_entries())
     raise UnknownLabError(f"there is no lab {lab_id!r}; the labs are: {valid}")
+
+
+@functools.cache
+def _load(entry: LabEntry) -> Lab:
+    module = importlib.import_module(entry.checks_module)
+    return Lab(
+        id=entry.id,
+        slug=entry.slug,
+        title=entry.title,
+        notebook=entry.notebook,
+        summary=entry.summary,
+        checks=tuple(module.CHECKS),
+    )
