@@ -39,15 +39,15 @@ def test_the_wheel_carries_the_content_and_the_lab_command_works_from_it(tmp_pat
     zipfile.ZipFile(wheel).extractall(site)
     env = {**os.environ, "PYTHONPATH": str(site)}
     workspace = tmp_path / "ws"
+    script = (
+        "import ecs_learn, sys\n"
+        "assert ecs_learn.__file__.startswith(sys.argv[1]), ecs_learn.__file__\n"
+        "from ecs_learn.cli import main\n"
+        "sys.argv = ['ecs-learn', 'lab', '--no-start', '--dir', sys.argv[2]]\n"
+        "main()\n"
+    )
     run = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import ecs_learn, sys; assert ecs_learn.__file__.startswith(sys.argv[1]), ecs_learn.__file__;"
-            "from ecs_learn.cli import main; sys.argv = ['ecs-learn', 'lab', '--no-start', '--dir', sys.argv[2]]; main()",
-            str(site),
-            str(workspace),
-        ],
+        [sys.executable, "-c", script, str(site), str(workspace)],
         cwd=tmp_path,
         env=env,
         capture_output=True,
