@@ -29,4 +29,4 @@ def _register() -> None:
 def main() -> None:
     """Console-script entry point."""
     _register()
-    app()
+    app(prog_name="ecs-learn")
