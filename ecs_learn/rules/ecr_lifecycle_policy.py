@@ -181,6 +181,7 @@ def any_rule_last(doc: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violatio
 @_lcp(
     "ECR016",
     summary="action type is expire or transition; transition needs targetStorageClass archive",
+    moto_enforces=True,
 )
 def action(doc: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     for i, r in _rules(doc):

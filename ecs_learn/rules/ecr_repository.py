@@ -51,6 +51,7 @@ def repository_name(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violatio
     "ECR002",
     summary="imageTagMutability is MUTABLE, IMMUTABLE, IMMUTABLE_WITH_EXCLUSION or "
     "MUTABLE_WITH_EXCLUSION",
+    moto_enforces=True,
 )
 def tag_mutability(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     value = p.get("imageTagMutability")
@@ -65,6 +66,7 @@ def tag_mutability(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation
     "ECR003",
     summary="the *_WITH_EXCLUSION settings need 1-5 exclusion filters (wildcard "
     "patterns); the others take none",
+    moto_enforces=True,
 )
 def exclusion_filters(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     mode = p.get("imageTagMutability")

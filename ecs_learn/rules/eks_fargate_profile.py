@@ -42,7 +42,7 @@ def selector_needed(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violatio
         )
 
 
-@_fp("EKS002", summary="every Fargate profile selector names a namespace")
+@_fp("EKS002", summary="every Fargate profile selector names a namespace", moto_enforces=True)
 def selector_namespace(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     for i, selector in dicts(p.get("selectors")):
         if not nonempty_str(selector.get("namespace")):

@@ -25,6 +25,7 @@ LISTENER_PROTOCOLS: dict[str, tuple[str, ...]] = {
 @_ls(
     "ELB010",
     summary="listener protocol must suit the load balancer type (needs the load balancer type)",
+    moto_enforces=True,
 )
 def protocol_for_type(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     if ctx.load_balancer_types is None or "Protocol" not in p:

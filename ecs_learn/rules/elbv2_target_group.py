@@ -20,7 +20,9 @@ _tg = partial(
 
 
 @_tg(
-    "ELB020", summary="target group names: 1-32 letters, digits or hyphens, no hyphen at either end"
+    "ELB020",
+    summary="target group names: 1-32 letters, digits or hyphens, no hyphen at either end",
+    moto_enforces=True,
 )
 def tg_name(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     name = p.get("Name")
@@ -53,7 +55,7 @@ def target_type(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
             yield Violation("", f"A target group of type {kind!r} needs {key}.")
 
 
-@_tg("ELB022", summary="health check timeout must be shorter than the interval")
+@_tg("ELB022", summary="health check timeout must be shorter than the interval", moto_enforces=True)
 def health_check_timing(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     timeout = as_int(p.get("HealthCheckTimeoutSeconds"))
     interval = as_int(p.get("HealthCheckIntervalSeconds"))

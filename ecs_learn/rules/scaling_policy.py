@@ -64,7 +64,7 @@ def target_registered(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violat
     "AAS011",
     summary="ECS policies use ResourceId service/<cluster>/<service> and dimension "
     "ecs:service:DesiredCount",
-    moto_enforces=True,
+    moto_enforces=False,
 )
 def resource_id(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     yield from _aas.resource_id_and_dimension(p)

@@ -121,7 +121,7 @@ LIFECYCLE: dict[str, Any] = {
                 "countUnit": "days",
                 "countNumber": 14,
             },
-            "action": {"type": "transition", "targetStorageClass": "archive"},
+            "action": {"type": "expire"},
         },
         {
             "rulePriority": 3,

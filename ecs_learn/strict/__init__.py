@@ -1,0 +1,58 @@
+"""Strict mode: make the mocked account reject what real AWS rejects.
+
+moto accepts many calls that AWS refuses (a Fargate task with 256 CPU units and
+4 GB, an awsvpc service with no network configuration...). With strict mode on,
+every boto3 client checks its call parameters against :mod:`ecs_learn.rules`
+before the request is sent, and a call that breaks an ERROR rule fails the way AWS
+would fail it: with the modelled exception (``client.exceptions.ClientException``
+and so on) and AWS's error code, followed by an explanation. The findings are also
+attached to the error as ``err.response["EcsLearn"]["findings"]``.
+
+>>> import ecs_learn.strict as strict
+>>> strict.enable()
+>>> with strict.lenient():
+...     pass  # calls here reach moto unchecked, to show what moto lets through
+
+Only botocore and boto3 are used here; it works the same with ``moto.mock_aws``
+in-process and with a moto server on a loopback ``endpoint_url``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from ecs_learn.strict import state
+
+__all__ = ["disable", "enable", "is_enabled", "lenient"]
+
+
+def enable(*, allow_32_vcpu: bool = False) -> None:
+    """Turn strict mode on for every boto3/botocore client in this process.
+
+    ``allow_32_vcpu`` accepts the new (unverified) 32 vCPU Fargate task sizes.
+    """
+    from ecs_learn.strict import hooks
+
+    hooks.install()
+    state.set_enabled(True, allow_32_vcpu=allow_32_vcpu)
+
+
+def disable() -> None:
+    """Turn strict mode off; calls go straight to moto again."""
+    state.set_enabled(False)
+
+
+def is_enabled() -> bool:
+    """True while strict mode is on (even inside :func:`lenient`)."""
+    return state.is_enabled()
+
+
+@contextmanager
+def lenient() -> Iterator[None]:
+    """Suspend strict checks inside the block (this thread/context only)."""
+    token = state.suspend()
+    try:
+        yield
+    finally:
+        state.resume(token)
