@@ -10,7 +10,7 @@ __all__ = ["register"]
 
 # Area modules under ecs_learn.cli. Each must keep module-level imports light
 # (typer/rich only) and import its heavy dependencies inside command bodies.
-_AREAS = ("lab", "grade", "quiz", "cards", "stats", "export")
+_AREAS = ("lab", "grade", "quiz", "cards", "stats", "export", "lint")
 
 
 def register(app: typer.Typer) -> None:

@@ -125,7 +125,8 @@ def awslogs_options(td: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violati
             path = "options" if options is not None else ""
             yield Violation(
                 join("containerDefinitions", i, "logConfiguration", path),
-                f"Container {i} uses awslogs without {' and '.join(missing)}. Add them "
+                f"Container {i} uses awslogs without {' and '.join(missing)}. Add "
+                f"{'them' if len(missing) > 1 else 'it'} "
                 "under logConfiguration.options (the log group and its Region).",
             )
 

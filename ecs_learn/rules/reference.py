@@ -1,0 +1,94 @@
+"""Generate the rule reference page (``docs/rules.md``) from the rules themselves.
+
+Run ``python -m ecs_learn.rules.reference > docs/rules.md`` after changing a rule;
+a test fails when the committed page differs from what this produces.
+"""
+
+from __future__ import annotations
+
+from ecs_learn.rules import ALL_RULES, KINDS, Rule, rules_for
+
+__all__ = ["render_reference"]
+
+_KIND_TITLES = {
+    "task-definition": (
+        "Task definitions (RegisterTaskDefinition input / DescribeTaskDefinition output)"
+    ),
+    "service": "ECS services (CreateService / UpdateService)",
+    "run-task": "ECS RunTask",
+    "cluster": "ECS clusters (CreateCluster)",
+    "ecr-repository": "ECR repositories (CreateRepository / PutImageTagMutability)",
+    "ecr-lifecycle-policy": "ECR lifecycle policies (the policy document)",
+    "efs-file-system": "EFS file systems (CreateFileSystem)",
+    "efs-mount-target": "EFS mount targets (CreateMountTarget)",
+    "elbv2-load-balancer": "Load balancers (ELBv2 CreateLoadBalancer)",
+    "elbv2-listener": "Listeners (ELBv2 CreateListener)",
+    "elbv2-target-group": "Target groups (ELBv2 CreateTargetGroup)",
+    "scalable-target": "Scalable targets (Application Auto Scaling RegisterScalableTarget)",
+    "scaling-policy": "Scaling policies (Application Auto Scaling PutScalingPolicy)",
+    "scheduled-action": "Scheduled actions (Application Auto Scaling PutScheduledAction)",
+    "iam-role": "IAM roles (CreateRole)",
+    "iam-attach-policy": "IAM managed policies (AttachRolePolicy)",
+    "eks-fargate-profile": "EKS Fargate profiles (CreateFargateProfile)",
+    "eks-nodegroup": "EKS managed node groups (CreateNodegroup / UpdateNodegroupConfig)",
+}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _row(rule: Rule) -> str:
+    cells = (
+        f"`{rule.id}`",
+        rule.severity.value,
+        _cell(rule.summary),
+        f"`{rule.error_code}`" if rule.error_code else "n/a (advice)",
+        "yes" if rule.moto_enforces else "no",
+        _cell(rule.source),
+    )
+    return "| " + " | ".join(cells) + " |"
+
+
+def render_reference() -> str:
+    """The Markdown reference page for every rule, grouped by kind."""
+    errors = sum(r.severity.value == "error" for r in ALL_RULES)
+    lenient = sum(r.severity.value == "error" and not r.moto_enforces for r in ALL_RULES)
+    lines = [
+        "# ecs-learn realism rules",
+        "",
+        "<!-- Generated: python -m ecs_learn.rules.reference > docs/rules.md (do not edit) -->",
+        "",
+        "Each rule checks one kind of payload: the keyword arguments a boto3 call sends (or, for",
+        "task definitions, also what DescribeTaskDefinition returns). *Severity* `error` means AWS",
+        "rejects the call with the *AWS error* code shown; `warning` is advice that AWS does",
+        "not enforce.",
+        "*moto enforces* says whether moto 5.2 rejects the call by itself; where it does not, the",
+        "strict sandbox (`ecs_learn.strict.enable()`) makes the mocked call fail as AWS would.",
+        "Rules whose summary says *needs ...* use facts about the account (the service's task",
+        "definition, target groups, subnet zones...) and stay silent when those are unknown, as",
+        "in `ecs-learn lint`.",
+        "",
+        f"{len(ALL_RULES)} rules: {errors} errors ({lenient} of them not enforced by moto), "
+        f"{len(ALL_RULES) - errors} warnings.",
+        "",
+    ]
+    for kind in KINDS:
+        rules = rules_for(kind)
+        if not rules:
+            continue
+        lines += [
+            f"## {_KIND_TITLES.get(kind, kind)}",
+            "",
+            f"Kind: `{kind}`",
+            "",
+            "| Rule | Severity | What it checks | AWS error | moto enforces | Source |",
+            "|---|---|---|---|---|---|",
+            *(_row(r) for r in rules),
+            "",
+        ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(render_reference(), end="")
