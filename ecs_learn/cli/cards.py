@@ -13,6 +13,7 @@ from ecs_learn.cli.quiz_support import (
     DataDirOption,
     FuzzOption,
     NowOption,
+    PlainCommand,
     QuizEnv,
     fail,
     out_console,
@@ -35,10 +36,12 @@ def _when(due: datetime, now: datetime) -> str:
 
 def cards(
     topic: Annotated[str | None, typer.Option("--topic", "-t", help="Only this topic.")] = None,
-    new_per_day: Annotated[int, typer.Option(
-        "--new-per-day", min=0, help="At most this many new cards a day.")] = 10,
-    answers: Annotated[str | None, typer.Option(
-        "--answers", help='Ratings instead of stdin, e.g. "3,3,1".')] = None,
+    new_per_day: Annotated[
+        int, typer.Option("--new-per-day", min=0, help="At most this many new cards a day.")
+    ] = 10,
+    answers: Annotated[
+        str | None, typer.Option("--answers", help='Ratings instead of stdin, e.g. "3,3,1".')
+    ] = None,
     data_dir: DataDirOption = None,
     now: NowOption = None,
     fuzz: FuzzOption = True,
@@ -74,8 +77,10 @@ def cards(
         later = f" Next card due {_when(min(upcoming), moment)}." if upcoming else ""
         console.print(f"Nothing to review now.{later}")
         return
-    console.print(f"[bold]{len(queue.due)} due, {len(queue.new)} new[/] "
-                  f"[dim](new today so far: {queue.new_seen_today}, limit {new_per_day})[/]")
+    console.print(
+        f"[bold]{len(queue.due)} due, {len(queue.new)} new[/] "
+        f"[dim](new today so far: {queue.new_seen_today}, limit {new_per_day})[/]"
+    )
     source = AnswerSource(split_answers(answers) if answers is not None else None, console)
     from ecs_learn.cli.quiz import show_feedback
     from ecs_learn.quiz import build_scheduler
@@ -85,8 +90,9 @@ def cards(
     labels = " · ".join(f"{n} {name}" for n, name in RATINGS.items())
     for number, item in enumerate(queue.items, 1):
         kind = "due" if number <= len(queue.due) else "new"
-        console.print(f"\n[bold]Card {number} of {len(queue.items)}[/] [dim]· {kind} · "
-                      f"{item.id}[/]")
+        console.print(
+            f"\n[bold]Card {number} of {len(queue.items)}[/] [dim]· {kind} · {item.id}[/]"
+        )
         console.print(item.prompt, markup=False)
         for n, choice in enumerate(item.choices, 1):
             console.print(f"  {n}) ", end="")
@@ -108,8 +114,7 @@ def cards(
         if rating is None:
             break
         try:
-            result = store.record(item.id, rating, env.now(), scheduler=scheduler,
-                                  source="cards")
+            result = store.record(item.id, rating, env.now(), scheduler=scheduler, source="cards")
         except ProgressError as error:
             fail(str(error))
         reviewed += 1
@@ -118,4 +123,4 @@ def cards(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("cards")(cards)
+    app.command("cards", cls=PlainCommand)(cards)

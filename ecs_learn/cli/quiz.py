@@ -13,6 +13,7 @@ from ecs_learn.cli.quiz_support import (
     DataDirOption,
     FuzzOption,
     NowOption,
+    PlainGroup,
     QuizEnv,
     err_console,
     fail,
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["quiz_app", "register"]
 
 quiz_app = typer.Typer(
+    cls=PlainGroup,
     help="Answer choice questions (single, multiple, scenario) drawn from the course notes.",
     invoke_without_command=True,
     no_args_is_help=False,
@@ -54,9 +56,14 @@ def quiz(
     topic: Annotated[str | None, typer.Option("--topic", "-t", help="Only this topic.")] = None,
     count: Annotated[int, typer.Option("--count", "-n", min=1, help="How many questions.")] = 10,
     seed: Annotated[int | None, typer.Option("--seed", help="Seed the shuffle.")] = None,
-    answers: Annotated[str | None, typer.Option(
-        "--answers", help='Answers instead of stdin, e.g. "2,1,3" or "1+3;2" (";" separates '
-                          "answers when a multiple-choice answer needs commas).")] = None,
+    answers: Annotated[
+        str | None,
+        typer.Option(
+            "--answers",
+            help='Answers instead of stdin, e.g. "2,1,3" or "1+3;2" (";" separates '
+            "answers when a multiple-choice answer needs commas).",
+        ),
+    ] = None,
     data_dir: DataDirOption = None,
     now: NowOption = None,
     fuzz: FuzzOption = True,
@@ -86,8 +93,10 @@ def quiz(
     asked = correct = 0
     for number, question in enumerate(questions, 1):
         item = question.item
-        console.print(f"\n[bold]Question {number} of {len(questions)}[/] "
-                      f"[dim]· {item.topic} · {item.type.value}[/]")
+        console.print(
+            f"\n[bold]Question {number} of {len(questions)}[/] "
+            f"[dim]· {item.topic} · {item.type.value}[/]"
+        )
         console.print(item.prompt, markup=False)
         for n, choice in enumerate(question.choices, 1):
             console.print(f"  {n}) ", end="")
@@ -110,8 +119,9 @@ def quiz(
         if right:
             console.print("[bold green]✔ Correct.[/]")
         else:
-            shown = ", ".join(f"{n}) {question.choices[n - 1]}"
-                              for n in sorted(question.correct_numbers))
+            shown = ", ".join(
+                f"{n}) {question.choices[n - 1]}" for n in sorted(question.correct_numbers)
+            )
             console.print("[bold red]✘ Not quite.[/] The answer: ", end="")
             console.print(shown, markup=False)
         show_feedback(console, item, catalog)
@@ -120,8 +130,13 @@ def quiz(
 
             scheduler = build_scheduler(fuzz=env.fuzz)
         try:
-            store.record(item.id, _CORRECT if right else _AGAIN, env.now(),
-                         scheduler=scheduler, source="quiz")
+            store.record(
+                item.id,
+                _CORRECT if right else _AGAIN,
+                env.now(),
+                scheduler=scheduler,
+                source="quiz",
+            )
         except ProgressError as error:
             fail(str(error))
     if asked < len(questions):
@@ -145,8 +160,10 @@ def list_items(
         items = catalog.items(topic)
     except UnknownTopicError as error:
         fail(str(error), 2)
-    rows = [{"id": item.id, "type": item.type.value, "topic": item.topic,
-             "section": item.section} for item in items]
+    rows = [
+        {"id": item.id, "type": item.type.value, "topic": item.topic, "section": item.section}
+        for item in items
+    ]
     if as_json:
         import json
 
@@ -162,11 +179,18 @@ def list_items(
 
 @quiz_app.command("validate")
 def validate_banks(
-    path: Annotated[Path | None, typer.Argument(
-        help="A bank file or a folder of banks (default: the shipped banks).")] = None,
-    notes: Annotated[Path | None, typer.Option(
-        "--notes", dir_okay=False, help="The notes to check sections against "
-                                       "(default: notes.md beside the banks).")] = None,
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="A bank file or a folder of banks (default: the shipped banks)."),
+    ] = None,
+    notes: Annotated[
+        Path | None,
+        typer.Option(
+            "--notes",
+            dir_okay=False,
+            help="The notes to check sections against (default: notes.md beside the banks).",
+        ),
+    ] = None,
 ) -> None:
     """Check banks against the schema and the cross-item rules; report every problem."""
     from ecs_learn.quiz import validate

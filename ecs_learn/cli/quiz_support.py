@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -28,6 +29,8 @@ __all__ = [
     "DataDirOption",
     "FuzzOption",
     "NowOption",
+    "PlainCommand",
+    "PlainGroup",
     "QuizEnv",
     "err_console",
     "fail",
@@ -37,23 +40,40 @@ __all__ = [
 
 DataDirOption = Annotated[
     Path | None,
-    typer.Option("--data-dir", envvar="ECS_LEARN_HOME", file_okay=False,
-                 help="Where progress is kept (default: the user data folder)."),
+    typer.Option(
+        "--data-dir",
+        envvar="ECS_LEARN_HOME",
+        file_okay=False,
+        help="Where progress is kept (default: the user data folder).",
+    ),
 ]
 NowOption = Annotated[
     str | None,
-    typer.Option("--now", envvar="ECS_LEARN_NOW", hidden=True,
-                 help="Pretend the time is this ISO 8601 instant (tests)."),
+    typer.Option(
+        "--now",
+        envvar="ECS_LEARN_NOW",
+        hidden=True,
+        help="Pretend the time is this ISO 8601 instant (tests).",
+    ),
 ]
 FuzzOption = Annotated[
     bool,
-    typer.Option("--fuzz/--no-fuzz", envvar="ECS_LEARN_FSRS_FUZZ", hidden=True,
-                 help="Let fsrs fuzz review intervals (--no-fuzz: deterministic)."),
+    typer.Option(
+        "--fuzz/--no-fuzz",
+        envvar="ECS_LEARN_FSRS_FUZZ",
+        hidden=True,
+        help="Let fsrs fuzz review intervals (--no-fuzz: deterministic).",
+    ),
 ]
 BanksOption = Annotated[
     Path | None,
-    typer.Option("--banks", envvar="ECS_LEARN_QUIZZES", hidden=True, file_okay=False,
-                 help="Read the banks and notes from this folder instead of the shipped ones."),
+    typer.Option(
+        "--banks",
+        envvar="ECS_LEARN_QUIZZES",
+        hidden=True,
+        file_okay=False,
+        help="Read the banks and notes from this folder instead of the shipped ones.",
+    ),
 ]
 
 _PAUSE_ENV = "ECS_LEARN_DEBUG_PAUSE_BEFORE_REPLACE"
@@ -134,6 +154,7 @@ class QuizEnv:
         pause = os.environ.get(_PAUSE_ENV)
         hook = None
         if pause:
+
             def hook() -> None:
                 print("ecs-learn: paused before replace", file=sys.stderr, flush=True)
                 time.sleep(float(pause))
@@ -175,3 +196,103 @@ class AnswerSource:
         if not self.interactive:
             return True
         return self.ask(prompt) is not None
+
+
+# -- start-up time --------------------------------------------------------------------------
+# typer 0.29 coerces every non-bool parameter through a pydantic TypeAdapter. Importing
+# pydantic and building the adapters costs about 50 ms per start, a third of the time
+# `ecs-learn quiz` takes to ask its first question. The quiz-side commands only take
+# str, int, Path and bool (or None); PlainGroup and PlainCommand convert those directly,
+# with the same error messages and ranges. Any other parameter, or another typer whose
+# internals differ, keeps typer's own coercion.
+
+_TRUE = {"1", "true", "t", "yes", "y", "on"}
+_FALSE = {"0", "false", "f", "no", "n", "off", ""}
+
+
+def _plain_kind(annotation: object) -> type | None:
+    import types
+    import typing
+
+    if annotation in (str, int, bool, Path):
+        return annotation
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        rest = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        if len(rest) == 1 and rest[0] in (str, int, bool, Path):
+            return rest[0]  # type: ignore[no-any-return]
+    return None
+
+
+def _plain_value(kind: type, value: object, param: Any, ctx: object) -> object:
+    if kind is str:
+        return str(value)
+    if kind is Path:
+        return value if isinstance(value, Path) else Path(str(value))
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+        word = str(value).strip().lower()
+        if word in _TRUE or word in _FALSE:
+            return word in _TRUE
+        raise typer.BadParameter(f"{value!r} is not a valid boolean.", param=param)
+    number = value
+    if not isinstance(value, int) or isinstance(value, bool):
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            raise typer.BadParameter(f"{value!r} is not a valid integer.",
+                                     param=param) from None
+    info = getattr(param, "type_descriptor", None)
+    low = getattr(getattr(info, "parameter_info", None), "min", None)
+    high = getattr(getattr(info, "parameter_info", None), "max", None)
+    assert isinstance(number, int)
+    if (low is not None and number < low) or (high is not None and number > high):
+        bounds = " and ".join(b for b in (f"x>={low}" if low is not None else "",
+                                          f"x<={high}" if high is not None else "") if b)
+        raise typer.BadParameter(f"{number} is not in the range {bounds}.",
+                                 param=param)
+    return number
+
+
+def _use_plain_coercion(params: list[Any]) -> None:
+    try:
+        from typer._coercion import RuntimeParam
+    except ImportError:  # pragma: no cover - a typer without this layer
+        return
+
+    class _Plain(RuntimeParam):
+        kind: type
+
+        def __init__(self, base: Any, kind: type) -> None:
+            object.__setattr__(self, "parameter_info", base.parameter_info)
+            object.__setattr__(self, "annotation", base.annotation)
+            object.__setattr__(self, "kind", kind)
+
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            return _plain_value(self.kind, value, param, ctx)
+
+    for param in params:
+        descriptor = getattr(param, "type_descriptor", None)
+        if descriptor is None or getattr(param, "_runtime_param", False) is not None:
+            continue
+        kind = _plain_kind(descriptor.annotation)
+        if kind is not None and not getattr(param, "multiple", False):
+            param._runtime_param = _Plain(descriptor, kind)
+
+
+class PlainGroup(TyperGroup):
+    """A typer group whose own options skip pydantic (see above)."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)  # includes the lazily made --help
+        _use_plain_coercion(params)
+        return params
+
+
+class PlainCommand(TyperCommand):
+    """A typer command whose options skip pydantic (see above)."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)
+        _use_plain_coercion(params)
+        return params

@@ -10,6 +10,7 @@ from ecs_learn.cli.quiz_support import (
     BanksOption,
     DataDirOption,
     NowOption,
+    PlainCommand,
     QuizEnv,
     fail,
     out_console,
@@ -73,4 +74,4 @@ def stats(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("stats")(stats)
+    app.command("stats", cls=PlainCommand)(stats)

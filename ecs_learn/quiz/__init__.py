@@ -3,38 +3,43 @@
 One concept per module: ``model`` (items and banks), ``loader`` (validation, the
 catalog of banks), ``session`` (asking and grading), ``progress`` (the durable store),
 ``stats`` and ``anki`` (export). Heavy dependencies (PyYAML, fsrs, filelock,
-jsonschema, genanki) are imported only where used, so ``import ecs_learn.quiz`` is cheap.
+jsonschema, genanki) are imported only where used, so ``import ecs_learn.quiz`` is cheap; the
+public names below are loaded from their modules on first use.
 """
 
 from __future__ import annotations
 
-from ecs_learn.quiz.loader import (
-    Catalog,
-    UnknownTopicError,
-    Validation,
-    load_catalog,
-    validate,
-)
-from ecs_learn.quiz.model import TOPICS, Bank, Erratum, Item, ItemType
-from ecs_learn.quiz.problems import BankError, BankProblem
-from ecs_learn.quiz.progress import (
-    CorruptProgress,
-    Progress,
-    ProgressError,
-    ProgressStore,
-    ReviewResult,
-    build_scheduler,
-)
-from ecs_learn.quiz.session import (
-    RATINGS,
-    AnswerFormatError,
-    CardQueue,
-    Question,
-    build_questions,
-    choose_cards,
-    parse_rating,
-)
-from ecs_learn.quiz.stats import Stats, TopicStats, compute_stats
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ecs_learn.quiz.loader import (
+        Catalog,
+        UnknownTopicError,
+        Validation,
+        load_catalog,
+        validate,
+    )
+    from ecs_learn.quiz.model import TOPICS, Bank, Erratum, Item, ItemType
+    from ecs_learn.quiz.problems import BankError, BankProblem
+    from ecs_learn.quiz.progress import (
+        CorruptProgress,
+        Progress,
+        ProgressError,
+        ProgressStore,
+        ReviewResult,
+        build_scheduler,
+    )
+    from ecs_learn.quiz.session import (
+        RATINGS,
+        AnswerFormatError,
+        CardQueue,
+        Question,
+        build_questions,
+        choose_cards,
+        parse_rating,
+    )
+    from ecs_learn.quiz.stats import Stats, TopicStats, compute_stats
 
 __all__ = [
     "RATINGS",
@@ -67,3 +72,23 @@ __all__ = [
     "validate",
 ]
 
+_HOMES = {
+    "loader": ("Catalog", "UnknownTopicError", "Validation", "load_catalog", "validate"),
+    "model": ("TOPICS", "Bank", "Erratum", "Item", "ItemType"),
+    "problems": ("BankError", "BankProblem"),
+    "progress": ("CorruptProgress", "Progress", "ProgressError", "ProgressStore",
+                 "ReviewResult", "build_scheduler"),
+    "session": ("RATINGS", "AnswerFormatError", "CardQueue", "Question", "build_questions",
+                "choose_cards", "parse_rating"),
+    "stats": ("Stats", "TopicStats", "compute_stats"),
+}
+_MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ecs_learn.quiz' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"ecs_learn.quiz.{module}"), name)
+    globals()[name] = value
+    return value

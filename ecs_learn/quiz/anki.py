@@ -25,8 +25,7 @@ _CSS = ".card { font-family: sans-serif; font-size: 18px; } .erratum { color: #a
 
 def stable_id(name: str) -> int:
     """A fixed Anki id (between 2**30 and 2**31) for a model or deck name."""
-    return (1 << 30) + int.from_bytes(hashlib.sha256(name.encode()).digest()[:4], "big") % (
-        1 << 30)
+    return (1 << 30) + int.from_bytes(hashlib.sha256(name.encode()).digest()[:4], "big") % (1 << 30)
 
 
 def note_guid(item_id: str) -> str:
@@ -47,8 +46,10 @@ def _front(item: Item) -> str:
 def _erratum(item: Item) -> str:
     if item.erratum is None:
         return ""
-    return (f"<div class='erratum'>Your notes say: {html.escape(item.erratum.notes_claim)}"
-            f"<br>In fact: {html.escape(item.erratum.truth)}</div>")
+    return (
+        f"<div class='erratum'>Your notes say: {html.escape(item.erratum.notes_claim)}"
+        f"<br>In fact: {html.escape(item.erratum.truth)}</div>"
+    )
 
 
 def build_package(items: Sequence[Item], sections: dict[str, str] | None = None) -> Any:
@@ -59,12 +60,14 @@ def build_package(items: Sequence[Item], sections: dict[str, str] | None = None)
         stable_id(_MODEL_NAME),
         _MODEL_NAME,
         fields=[{"name": name} for name in _FIELDS],
-        templates=[{
-            "name": "Card 1",
-            "qfmt": "{{Front}}",
-            "afmt": "{{FrontSide}}<hr id=answer><b>{{Back}}</b><p>{{Explanation}}</p>"
-                    "{{Erratum}}<p><small>Notes: {{Section}}</small></p>",
-        }],
+        templates=[
+            {
+                "name": "Card 1",
+                "qfmt": "{{Front}}",
+                "afmt": "{{FrontSide}}<hr id=answer><b>{{Back}}</b><p>{{Explanation}}</p>"
+                "{{Erratum}}<p><small>Notes: {{Section}}</small></p>",
+            }
+        ],
         css=_CSS,
     )
     decks: dict[str, Any] = {}
@@ -74,13 +77,21 @@ def build_package(items: Sequence[Item], sections: dict[str, str] | None = None)
         if deck is None:
             deck = decks[name] = genanki.Deck(stable_id(name), name)
         section = (sections or {}).get(item.section) or item.section
-        deck.add_note(genanki.Note(
-            model=model,
-            fields=[item.id, _front(item), html.escape(item.back), html.escape(item.explanation),
-                    _erratum(item), html.escape(section)],
-            guid=note_guid(item.id),
-            tags=[item.topic, *item.tags, *(["erratum"] if item.erratum else [])],
-        ))
+        deck.add_note(
+            genanki.Note(
+                model=model,
+                fields=[
+                    item.id,
+                    _front(item),
+                    html.escape(item.back),
+                    html.escape(item.explanation),
+                    _erratum(item),
+                    html.escape(section),
+                ],
+                guid=note_guid(item.id),
+                tags=[item.topic, *item.tags, *(["erratum"] if item.erratum else [])],
+            )
+        )
     return genanki.Package(list(decks.values()))
 
 

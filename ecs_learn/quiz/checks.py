@@ -27,8 +27,15 @@ _ITEM_KEYS = (*_ITEM_REQUIRED, "choices", "erratum", "tags")
 
 
 def _type_name(value: Any) -> str:
-    names = {str: "a string", int: "a number", float: "a number", bool: "a boolean",
-             list: "a list", dict: "a mapping", type(None): "empty"}
+    names = {
+        str: "a string",
+        int: "a number",
+        float: "a number",
+        bool: "a boolean",
+        list: "a list",
+        dict: "a mapping",
+        type(None): "empty",
+    }
     return names.get(type(value), type(value).__name__)
 
 
@@ -55,18 +62,23 @@ class _Checker:
         elif not pattern.match(value):
             self.add(path, f"{value!r} is not {what}")
 
-    def keys(self, data: dict[Any, Any], path: FieldPath, required: tuple[str, ...],
-             allowed: tuple[str, ...]) -> None:
+    def keys(
+        self,
+        data: dict[Any, Any],
+        path: FieldPath,
+        required: tuple[str, ...],
+        allowed: tuple[str, ...],
+    ) -> None:
         for key in required:
             if key not in data:
                 self.add(path, f"missing required field {key!r}")
         for key in data:
             if key not in allowed:
-                self.add((*path, str(key)),
-                         f"unknown field {key!r} (allowed: {', '.join(allowed)})")
+                self.add(
+                    (*path, str(key)), f"unknown field {key!r} (allowed: {', '.join(allowed)})"
+                )
 
-    def text_list(self, value: Any, path: FieldPath, low: int, high: int | None,
-                  what: str) -> bool:
+    def text_list(self, value: Any, path: FieldPath, low: int, high: int | None, what: str) -> bool:
         if not isinstance(value, list):
             self.add(path, f"must be a list of {what}, not {_type_name(value)}")
             return False
@@ -89,8 +101,12 @@ class _Checker:
             return
         self.keys(item, path, _ITEM_REQUIRED, _ITEM_KEYS)
         if "id" in item:
-            self.pattern(item["id"], (*path, "id"), _ID, 'an id of the form "<topic>/<slug>"'
-                         " (lowercase letters, digits and dashes)")
+            self.pattern(
+                item["id"],
+                (*path, "id"),
+                _ID,
+                'an id of the form "<topic>/<slug>" (lowercase letters, digits and dashes)',
+            )
         if "section" in item:
             self.pattern(item["section"], (*path, "section"), _SECTION, "a notes anchor")
         for key in ("prompt", "explanation"):
@@ -116,8 +132,10 @@ class _Checker:
             erratum = item["erratum"]
             epath = (*path, "erratum")
             if not isinstance(erratum, dict):
-                self.add(epath, f"must be a mapping with notes_claim and truth, not "
-                                f"{_type_name(erratum)}")
+                self.add(
+                    epath,
+                    f"must be a mapping with notes_claim and truth, not {_type_name(erratum)}",
+                )
             else:
                 self.keys(erratum, epath, ("notes_claim", "truth"), ("notes_claim", "truth"))
                 for key in ("notes_claim", "truth"):
@@ -129,8 +147,12 @@ class _Checker:
                 self.add((*path, "tags"), f"must be a list of tags, not {_type_name(tags)}")
             else:
                 for n, tag in enumerate(tags):
-                    self.pattern(tag, (*path, "tags", n), _SLUG,
-                                 "a tag (lowercase letters, digits and dashes)")
+                    self.pattern(
+                        tag,
+                        (*path, "tags", n),
+                        _SLUG,
+                        "a tag (lowercase letters, digits and dashes)",
+                    )
                 if len({str(t) for t in tags}) != len(tags):
                     self.add((*path, "tags"), "tags must be unique")
 
@@ -142,8 +164,9 @@ def structure_problems(parsed: ParsedFile) -> list[BankProblem]:
     if data is None:
         return []
     if not isinstance(data, dict):
-        checker.add((), f"a bank must be a mapping with topic, title and items, not "
-                        f"{_type_name(data)}")
+        checker.add(
+            (), f"a bank must be a mapping with topic, title and items, not {_type_name(data)}"
+        )
         return checker.problems
     checker.keys(data, (), _BANK_KEYS, _BANK_KEYS)
     if "topic" in data:
@@ -162,8 +185,9 @@ def structure_problems(parsed: ParsedFile) -> list[BankProblem]:
     return checker.problems
 
 
-def content_problems(parsed: ParsedFile, sections: Collection[str] | None,
-                     seen_ids: dict[str, str]) -> list[BankProblem]:
+def content_problems(
+    parsed: ParsedFile, sections: Collection[str] | None, seen_ids: dict[str, str]
+) -> list[BankProblem]:
     """The cross-field rules: topic = file stem, id prefix = topic, answers among the
     choices, sections present in the notes (skipped when ``sections`` is ``None``), ids
     unique across banks (``seen_ids`` maps each id already seen to where; updated here).
@@ -187,18 +211,23 @@ def content_problems(parsed: ParsedFile, sections: Collection[str] | None,
         if isinstance(item_id, str):
             prefix = item_id.split("/", 1)[0]
             if isinstance(topic, str) and "/" in item_id and prefix != topic:
-                checker.add((*path, "id"), f"id {item_id!r} must start with the topic "
-                                           f"{topic!r} (\"{topic}/...\")")
+                checker.add(
+                    (*path, "id"),
+                    f'id {item_id!r} must start with the topic {topic!r} ("{topic}/...")',
+                )
             where = f"{parsed.display}:{parsed.lines.line_for((*path, 'id'))}"
             if item_id in seen_ids:
-                checker.add((*path, "id"), f"duplicate id {item_id!r} (already used at "
-                                           f"{seen_ids[item_id]})")
+                checker.add(
+                    (*path, "id"), f"duplicate id {item_id!r} (already used at {seen_ids[item_id]})"
+                )
             else:
                 seen_ids[item_id] = where
         section = item.get("section")
         if sections is not None and isinstance(section, str) and section not in sections:
-            checker.add((*path, "section"), f"section {section!r} has no anchor "
-                                            f'<a id="{section}"></a> in notes.md')
+            checker.add(
+                (*path, "section"),
+                f'section {section!r} has no anchor <a id="{section}"></a> in notes.md',
+            )
         choices = item.get("choices")
         answer = item.get("answer")
         if item.get("type") not in ("single", "multiple", "scenario"):
@@ -208,7 +237,6 @@ def content_problems(parsed: ParsedFile, sections: Collection[str] | None,
         answers = answer if isinstance(answer, list) else [answer]
         for k, entry in enumerate(answers):
             if isinstance(entry, str) and entry not in choices:
-                where_path = (*path, "answer", k) if isinstance(answer, list) else (*path,
-                                                                                   "answer")
+                where_path = (*path, "answer", k) if isinstance(answer, list) else (*path, "answer")
                 checker.add(where_path, f"answer {entry!r} is not one of the choices")
     return checker.problems

@@ -20,8 +20,15 @@ from ecs_learn.quiz.model import Bank, BankDict, Item
 from ecs_learn.quiz.notes import NOTES_FILE, read_sections
 from ecs_learn.quiz.problems import BankError, BankProblem
 
-__all__ = ["Catalog", "CatalogDict", "UnknownTopicError", "Validation", "bank_files",
-           "load_catalog", "validate"]
+__all__ = [
+    "Catalog",
+    "CatalogDict",
+    "UnknownTopicError",
+    "Validation",
+    "bank_files",
+    "load_catalog",
+    "validate",
+]
 
 _CACHE_FORMAT = "ecs-learn-quiz-cache-1"
 
@@ -68,13 +75,14 @@ class Catalog:
         return None
 
     def to_dict(self) -> CatalogDict:
-        return {"banks": [bank.to_dict() for bank in self.banks],
-                "sections": dict(self.sections)}
+        return {"banks": [bank.to_dict() for bank in self.banks], "sections": dict(self.sections)}
 
     @classmethod
     def from_dict(cls, data: CatalogDict) -> Catalog:
-        return cls(banks=tuple(Bank.from_dict(bank) for bank in data["banks"]),
-                   sections=dict(data["sections"]))
+        return cls(
+            banks=tuple(Bank.from_dict(bank) for bank in data["banks"]),
+            sections=dict(data["sections"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -127,9 +135,14 @@ def validate(path: Path, *, notes: Path | None = None, use_schema: bool = False)
     try:
         sections = read_sections(notes_path)
     except (OSError, UnicodeDecodeError) as error:
-        problems.append(BankProblem(_display(notes_path), None, "",
-                                    f"cannot read the notes, so sections were not checked: "
-                                    f"{error.__class__.__name__}"))
+        problems.append(
+            BankProblem(
+                _display(notes_path),
+                None,
+                "",
+                f"cannot read the notes, so sections were not checked: {error.__class__.__name__}",
+            )
+        )
     seen_ids: dict[str, str] = {}
     banks: list[Bank] = []
     for file in files:
@@ -145,8 +158,9 @@ def validate(path: Path, *, notes: Path | None = None, use_schema: bool = False)
         if not found:
             banks.append(Bank.from_dict(cast(BankDict, parsed.data)))
         problems += sorted(found, key=lambda p: (p.line or 0, p.path))
-    return Validation(tuple(_display(f) for f in files), tuple(banks), tuple(problems),
-                      sections or {})
+    return Validation(
+        tuple(_display(f) for f in files), tuple(banks), tuple(problems), sections or {}
+    )
 
 
 def _cache_key(files: list[Path], notes: Path) -> str:

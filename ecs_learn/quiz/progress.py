@@ -81,8 +81,10 @@ class CorruptProgress:
     moved_to: Path
 
     def __str__(self) -> str:
-        return (f"the progress file {self.path} is corrupt ({self.reason}); it was set aside "
-                f"as {self.moved_to.name} and a fresh progress was started")
+        return (
+            f"the progress file {self.path} is corrupt ({self.reason}); it was set aside "
+            f"as {self.moved_to.name} and a fresh progress was started"
+        )
 
 
 def card_id_for(item_id: str) -> int:
@@ -231,8 +233,10 @@ class ProgressStore:
         except FileNotFoundError:
             return Progress()
         except OSError as error:
-            raise ProgressError(f"the progress file {self.path} is corrupt ({reason}) and "
-                                f"cannot be set aside: {error.strerror or error}") from None
+            raise ProgressError(
+                f"the progress file {self.path} is corrupt ({reason}) and "
+                f"cannot be set aside: {error.strerror or error}"
+            ) from None
         if self.on_corrupt is not None:
             self.on_corrupt(CorruptProgress(self.path, reason, target))
         return Progress()
@@ -255,14 +259,17 @@ class ProgressStore:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise ProgressError(f"cannot create the data folder {self.directory}: "
-                                f"{error.strerror or error}") from None
+            raise ProgressError(
+                f"cannot create the data folder {self.directory}: {error.strerror or error}"
+            ) from None
         try:
             with FileLock(str(self.lock_path), timeout=self.lock_timeout):
                 yield
         except Timeout:
-            raise ProgressError(f"another ecs-learn session has held {self.lock_path} for "
-                                f"{self.lock_timeout:.0f} s; try again") from None
+            raise ProgressError(
+                f"another ecs-learn session has held {self.lock_path} for "
+                f"{self.lock_timeout:.0f} s; try again"
+            ) from None
 
     def _write(self, progress: Progress) -> None:
         for stale in self.directory.glob(f".{PROGRESS_FILE}.*.tmp"):
@@ -286,8 +293,9 @@ class ProgressStore:
             finally:
                 os.close(fd)
 
-    def record(self, item_id: str, rating: int, when: datetime, *, scheduler: Scheduler,
-               source: str) -> ReviewResult:
+    def record(
+        self, item_id: str, rating: int, when: datetime, *, scheduler: Scheduler, source: str
+    ) -> ReviewResult:
         """Apply one review (fsrs rating 1-4 at ``when``, UTC) and persist it at once."""
         from fsrs import Card, Rating
 
@@ -297,8 +305,11 @@ class ProgressStore:
             if progress is None:
                 progress = self._set_aside(reason or "")
             entry = progress.items.get(item_id)
-            card = (Card.from_dict(entry["card"]) if entry
-                    else Card(card_id=card_id_for(item_id), due=when))
+            card = (
+                Card.from_dict(entry["card"])
+                if entry
+                else Card(card_id=card_id_for(item_id), due=when)
+            )
             card, log = scheduler.review_card(card, Rating(rating), when)
             review = cast(ReviewDict, {**log.to_dict(), "source": source})
             reviews = [*(entry["reviews"] if entry else []), review]

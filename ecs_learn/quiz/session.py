@@ -8,9 +8,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 from ecs_learn.quiz.model import Item, ItemType
-from ecs_learn.quiz.progress import Progress
+
+if TYPE_CHECKING:
+    from ecs_learn.quiz.progress import Progress
 
 __all__ = [
     "RATINGS",
@@ -53,8 +56,9 @@ class Question:
         numbers = set()
         for part in parts:
             if not part.isdigit() or not 1 <= int(part) <= len(self.choices):
-                raise AnswerFormatError(f"{part!r} is not a choice; type a number from 1 to "
-                                        f"{len(self.choices)}")
+                raise AnswerFormatError(
+                    f"{part!r} is not a choice; type a number from 1 to {len(self.choices)}"
+                )
             numbers.add(int(part))
         if len(numbers) > 1 and not self.multiple:
             raise AnswerFormatError("this question has a single answer; type one number")
@@ -108,8 +112,9 @@ def _day_start(now: datetime) -> datetime:
     return utc.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def choose_cards(items: Sequence[Item], progress: Progress, now: datetime,
-                 new_per_day: int) -> CardQueue:
+def choose_cards(
+    items: Sequence[Item], progress: Progress, now: datetime, new_per_day: int
+) -> CardQueue:
     """Cards due at ``now``, then unseen items in bank order, limited so that no more
     than ``new_per_day`` items are first reviewed per (UTC) day."""
     day = _day_start(now)

@@ -52,9 +52,17 @@ class TopicStats:
         return self.correct / self.reviews if self.reviews else None
 
     def to_dict(self) -> TopicStatsDict:
-        return {"topic": self.topic, "items": self.items, "new": self.new,
-                "learning": self.learning, "learned": self.learned, "due": self.due,
-                "reviews": self.reviews, "correct": self.correct, "accuracy": self.accuracy}
+        return {
+            "topic": self.topic,
+            "items": self.items,
+            "new": self.new,
+            "learning": self.learning,
+            "learned": self.learned,
+            "due": self.due,
+            "reviews": self.reviews,
+            "correct": self.correct,
+            "accuracy": self.accuracy,
+        }
 
 
 @dataclass(frozen=True)
@@ -65,8 +73,12 @@ class Stats:
     weakest: tuple[str, ...]
 
     def to_dict(self) -> StatsDict:
-        return {"now": self.now.isoformat(), "total": self.total.to_dict(),
-                "topics": [t.to_dict() for t in self.topics], "weakest": list(self.weakest)}
+        return {
+            "now": self.now.isoformat(),
+            "total": self.total.to_dict(),
+            "topics": [t.to_dict() for t in self.topics],
+            "weakest": list(self.weakest),
+        }
 
 
 def _count(topic: str, items: Sequence[Item], progress: Progress, now: datetime) -> TopicStats:
@@ -89,8 +101,9 @@ def _count(topic: str, items: Sequence[Item], progress: Progress, now: datetime)
     return TopicStats(topic, len(items), new, learning, learned, due, reviews, correct)
 
 
-def compute_stats(items: Sequence[Item], progress: Progress, now: datetime,
-                  weakest: int = 3) -> Stats:
+def compute_stats(
+    items: Sequence[Item], progress: Progress, now: datetime, weakest: int = 3
+) -> Stats:
     """Per-topic and overall counts; the weakest topics are those with the lowest
     accuracy among the topics with reviews."""
     topics: dict[str, list[Item]] = {}
@@ -98,7 +111,10 @@ def compute_stats(items: Sequence[Item], progress: Progress, now: datetime,
         topics.setdefault(item.topic, []).append(item)
     per_topic = tuple(_count(topic, group, progress, now) for topic, group in topics.items())
     total = _count("all", items, progress, now)
-    ranked = sorted((t for t in per_topic if t.accuracy is not None),
-                    key=lambda t: (t.accuracy, -t.reviews, t.topic))
-    return Stats(now, total, per_topic, tuple(t.topic for t in ranked[:weakest]
-                                              if (t.accuracy or 0) < 1))
+    ranked = sorted(
+        (t for t in per_topic if t.accuracy is not None),
+        key=lambda t: (t.accuracy, -t.reviews, t.topic),
+    )
+    return Stats(
+        now, total, per_topic, tuple(t.topic for t in ranked[:weakest] if (t.accuracy or 0) < 1)
+    )

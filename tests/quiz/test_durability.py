@@ -34,10 +34,20 @@ def _wait_for(home: Path, total: int, timeout: float = 10) -> None:
         time.sleep(0.02)
 
 
-def _start(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([*cli_command(), *args], stdin=subprocess.PIPE,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            env=env, cwd=REPO)
+def _start(env: dict[str, str], *args: str,
+           stdout: int = subprocess.DEVNULL) -> subprocess.Popen[str]:
+    return subprocess.Popen([*cli_command(), *args], stdin=subprocess.PIPE, stdout=stdout,
+                            stderr=subprocess.PIPE, text=True, env=env, cwd=REPO)
+
+
+def _await_prompt(process: subprocess.Popen[str], prompt: bytes = b"(q to quit)") -> None:
+    """Read the session's output until it asks its first question."""
+    assert process.stdout is not None
+    seen = b""
+    while prompt not in seen:
+        chunk = os.read(process.stdout.fileno(), 65536)
+        assert chunk, f"the session ended early: {seen!r}"
+        seen += chunk
 
 
 def _send(process: subprocess.Popen[str], line: str) -> None:
@@ -90,9 +100,11 @@ def test_sigkill_while_waiting_for_an_answer_keeps_every_given_review(
 
 def test_two_sessions_at_once_keep_all_their_reviews(subprocess_env: dict[str, str]) -> None:
     home = Path(subprocess_env["ECS_LEARN_HOME"])
-    first = _start(subprocess_env, "cards", "--new-per-day", "7")
-    second = _start(subprocess_env, "cards", "--new-per-day", "7")
+    first = _start(subprocess_env, "cards", "--new-per-day", "7", stdout=subprocess.PIPE)
+    second = _start(subprocess_env, "cards", "--new-per-day", "7", stdout=subprocess.PIPE)
     try:
+        for session in (first, second):
+            _await_prompt(session)  # both have read the (empty) progress and chosen cards
         total = 0
         for _ in range(3):  # interleaved: first, second, first, second...
             for session, rating in ((first, "3"), (second, "1")):
@@ -109,6 +121,7 @@ def test_two_sessions_at_once_keep_all_their_reviews(subprocess_env: dict[str, s
     reviews = _reviews(home)
     assert sum(reviews.values()) == 6
     assert sorted(reviews.values()) == [2, 2, 2]  # both sessions reviewed the same 3 cards
+    # (their remaining output is small; the pipes were drained enough not to block)
     data = json.loads((home / "progress.json").read_text())
     for entry in data["items"].values():
         assert [r["rating"] for r in entry["reviews"]] == [3, 1]
