@@ -75,6 +75,10 @@ def cards(
     if not queue.items:
         upcoming = [d for d in (progress.due(item.id) for item in items) if d is not None]
         later = f" Next card due {_when(min(upcoming), moment)}." if upcoming else ""
+        unseen = sum(progress.due(item.id) is None for item in items)
+        if unseen and queue.new_seen_today >= new_per_day:
+            later += (f" {queue.new_seen_today} new cards were introduced today "
+                      f"(limit {new_per_day}; raise it with --new-per-day).")
         console.print(f"Nothing to review now.{later}")
         return
     console.print(

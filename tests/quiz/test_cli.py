@@ -206,6 +206,10 @@ def test_user_mistakes_give_a_message_and_no_traceback(run_cli: RunCli) -> None:
     assert unknown.exit_code == 2
     assert "unknown topic 'eks'; known topics: iam-roles, launch-types" in unknown.stderr
     assert run_cli("quiz", "--count", "0").exit_code == 2
+    not_a_number = run_cli("quiz", "--count", "ten")
+    assert not_a_number.exit_code == 2 and "'ten' is not a valid integer" in not_a_number.output
+    bad_flag = run_cli("cards", ECS_LEARN_FSRS_FUZZ="maybe")
+    assert bad_flag.exit_code == 2 and "'maybe' is not a valid boolean" in bad_flag.output
     bad_clock = run_cli("cards", "--now", "yesterday")
     assert bad_clock.exit_code == 2 and "must be an ISO 8601 time" in bad_clock.stderr
     broken = run_cli("quiz", ECS_LEARN_QUIZZES=str(BAD_BANKS))
