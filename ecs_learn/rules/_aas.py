@@ -8,10 +8,18 @@ from typing import Any
 
 from ecs_learn.rules.finding import Violation
 
-__all__ = ["ECS_DIMENSION", "RESOURCE_ID", "is_ecs", "resource_id_and_dimension"]
+__all__ = ["ECS_DIMENSION", "RESOURCE_ID", "is_ecs", "resource_id_and_dimension", "target_key"]
 
 ECS_DIMENSION = "ecs:service:DesiredCount"
 RESOURCE_ID = re.compile(r"service/[A-Za-z0-9_-]{1,255}/[A-Za-z0-9_-]{1,255}")
+
+
+def target_key(p: Mapping[str, Any]) -> tuple[str, str, str] | None:
+    """``(ServiceNamespace, ResourceId, ScalableDimension)`` when all three are strings."""
+    key = (p.get("ServiceNamespace"), p.get("ResourceId"), p.get("ScalableDimension"))
+    if all(isinstance(part, str) for part in key):
+        return key  # type: ignore[return-value]
+    return None
 
 
 def is_ecs(p: Mapping[str, Any]) -> bool:

@@ -18,10 +18,16 @@ __all__ = [
     "dicts",
     "join",
     "json_document",
+    "lookup",
     "nonempty_str",
 ]
 
 NAME_255 = re.compile(r"[A-Za-z0-9_-]{1,255}")
+
+
+def lookup(table: Mapping[str, Any], key: Any) -> Any:
+    """``table[key]`` when ``key`` is a string present in ``table``, else ``None``."""
+    return table.get(key) if isinstance(key, str) else None
 
 
 def as_mapping(value: Any) -> Mapping[str, Any] | None:

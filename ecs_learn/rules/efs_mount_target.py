@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ecs_learn.rules import sources
+from ecs_learn.rules._util import lookup
 from ecs_learn.rules.declare import rule
 from ecs_learn.rules.finding import RuleContext, Violation
 
@@ -24,7 +25,7 @@ __all__ = ["RULES"]
 def one_per_az(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     if ctx.subnet_azs is None or ctx.mount_target_azs is None:
         return
-    az = ctx.subnet_azs.get(p.get("SubnetId"))  # type: ignore[arg-type]
+    az = lookup(ctx.subnet_azs, p.get("SubnetId"))
     if az is not None and az in ctx.mount_target_azs:
         yield Violation(
             "SubnetId",

@@ -7,7 +7,7 @@ from functools import partial
 from typing import Any
 
 from ecs_learn.rules import sources
-from ecs_learn.rules._util import as_list
+from ecs_learn.rules._util import as_list, lookup
 from ecs_learn.rules.declare import rule
 from ecs_learn.rules.finding import RuleContext, Violation
 
@@ -30,7 +30,7 @@ LISTENER_PROTOCOLS: dict[str, tuple[str, ...]] = {
 def protocol_for_type(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     if ctx.load_balancer_types is None or "Protocol" not in p:
         return
-    lb_type = ctx.load_balancer_types.get(p.get("LoadBalancerArn"))  # type: ignore[arg-type]
+    lb_type = lookup(ctx.load_balancer_types, p.get("LoadBalancerArn"))
     allowed = LISTENER_PROTOCOLS.get(lb_type or "")
     if allowed and p["Protocol"] not in allowed:
         yield Violation(

@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any
 
 from ecs_learn.rules import sources
+from ecs_learn.rules._util import lookup
 from ecs_learn.rules.declare import rule
 from ecs_learn.rules.finding import RuleContext, Severity, Violation
 
@@ -94,7 +95,7 @@ def policy_matches_trust(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Vio
         return
     name = _policy_name(p.get("PolicyArn"))
     wanted = _NEEDS_PRINCIPAL.get(name or "")
-    trusted = ctx.role_trust_principals.get(p.get("RoleName"))  # type: ignore[arg-type]
+    trusted = lookup(ctx.role_trust_principals, p.get("RoleName"))
     if wanted is None or trusted is None or wanted in trusted:
         return
     yield Violation(

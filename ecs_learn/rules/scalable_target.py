@@ -64,8 +64,8 @@ def min_zero(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
 def first_registration(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     if ctx.scalable_targets is None:
         return
-    key = (p.get("ServiceNamespace"), p.get("ResourceId"), p.get("ScalableDimension"))
-    if key in ctx.scalable_targets:
+    key = _aas.target_key(p)
+    if key is None or key in ctx.scalable_targets:
         return
     missing = [k for k in ("MinCapacity", "MaxCapacity") if p.get(k) is None]
     if missing:

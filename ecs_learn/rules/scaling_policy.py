@@ -51,8 +51,8 @@ def _metric(p: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]] | None:
 def target_registered(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     if ctx.scalable_targets is None:
         return
-    key = (p.get("ServiceNamespace"), p.get("ResourceId"), p.get("ScalableDimension"))
-    if key not in ctx.scalable_targets:
+    key = _aas.target_key(p)
+    if key is not None and key not in ctx.scalable_targets:
         yield Violation(
             "ResourceId",
             f"No scalable target is registered for {p.get('ResourceId')!r}. "
@@ -126,7 +126,7 @@ def resource_label(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation
 )
 def policy_config(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     kind = p.get("PolicyType", "StepScaling")
-    if kind not in _CONFIG_FOR:
+    if not isinstance(kind, str) or kind not in _CONFIG_FOR:
         yield Violation(
             "PolicyType", f"PolicyType must be one of {', '.join(_CONFIG_FOR)}, not {kind!r}."
         )

@@ -7,7 +7,7 @@ from functools import partial
 from typing import Any
 
 from ecs_learn.rules import _ecs, sources
-from ecs_learn.rules._util import NAME_255, as_int, as_list, dicts, join
+from ecs_learn.rules._util import NAME_255, as_int, as_list, dicts, join, lookup
 from ecs_learn.rules.declare import rule
 from ecs_learn.rules.finding import RuleContext, Violation
 
@@ -87,7 +87,7 @@ def target_type(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     mode = ctx.task_definition.get("networkMode") or "bridge"
     wanted = "ip" if mode == "awsvpc" else "instance"
     for i, lb in dicts(p.get("loadBalancers")):
-        group = ctx.target_groups.get(lb.get("targetGroupArn"))  # type: ignore[arg-type]
+        group = lookup(ctx.target_groups, lb.get("targetGroupArn"))
         if group is None or group.get("TargetType") in (None, wanted):
             continue
         yield Violation(
@@ -108,13 +108,13 @@ def load_balancer_container(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[
     td = ctx.task_definition
     if td is None:
         return
-    ports: dict[str, set[Any]] = {}
+    ports: dict[str, list[Any]] = {}
     for _, c in dicts(td.get("containerDefinitions")):
         if isinstance(c.get("name"), str):
-            ports[c["name"]] = {pm.get("containerPort") for _, pm in dicts(c.get("portMappings"))}
+            ports[c["name"]] = [pm.get("containerPort") for _, pm in dicts(c.get("portMappings"))]
     for i, lb in dicts(p.get("loadBalancers")):
         name = lb.get("containerName")
-        if "containerName" in lb and name not in ports:
+        if "containerName" in lb and (not isinstance(name, str) or name not in ports):
             yield Violation(
                 join("loadBalancers", i, "containerName"),
                 f"The task definition has no container named {name!r}. Use one of: "
@@ -162,7 +162,7 @@ def target_group_attached(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Vi
     if ctx.target_groups is None:
         return
     for i, lb in dicts(p.get("loadBalancers")):
-        group = ctx.target_groups.get(lb.get("targetGroupArn"))  # type: ignore[arg-type]
+        group = lookup(ctx.target_groups, lb.get("targetGroupArn"))
         if group is not None and not as_list(group.get("LoadBalancerArns")):
             yield Violation(
                 join("loadBalancers", i, "targetGroupArn"),

@@ -24,7 +24,7 @@ def _efs_volumes(td: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]
 
 @td_rule("TD025", summary="mountPoints must name a volume declared in volumes")
 def mount_points_declared(td: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
-    declared = {vol.get("name") for _, vol in dicts(td.get("volumes"))}
+    declared = [vol.get("name") for _, vol in dicts(td.get("volumes"))]
     for i, c in containers(td):
         for k, mp in dicts(c.get("mountPoints")):
             if "sourceVolume" in mp and mp["sourceVolume"] not in declared:
