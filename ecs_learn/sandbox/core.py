@@ -8,7 +8,13 @@ from typing import Any, Literal
 
 from ecs_learn.sandbox import quirks
 from ecs_learn.sandbox.endpoint import validate_endpoint
-from ecs_learn.sandbox.env import ACCOUNT_ID, ENDPOINT_ENV, REGION, isolate_environment
+from ecs_learn.sandbox.env import (
+    ACCOUNT_ID,
+    ENDPOINT_ENV,
+    REGION,
+    isolate_environment,
+    restore_environment,
+)
 from ecs_learn.sandbox.guard import install_network_guard
 from ecs_learn.sandbox.hooks import register_global_handler
 
@@ -48,6 +54,7 @@ class Sandbox:
         self._ready.set()
         self._warm_thread: threading.Thread | None = None
         self.warm_up_error: BaseException | None = None
+        self._saved_env: dict[str, str | None] = {}
 
     # -- lifecycle -----------------------------------------------------------------
     @property
@@ -65,7 +72,7 @@ class Sandbox:
                     "another sandbox is already running in this process; stop it first"
                 )
             install_network_guard()
-            isolate_environment(self.endpoint)
+            self._saved_env = isolate_environment(self.endpoint)
             import boto3
 
             boto3.DEFAULT_SESSION = None  # plain boto3.client(...) must see the new environment
@@ -97,6 +104,10 @@ class Sandbox:
                 self._mock.stop()
                 self._mock = None
             self._clients = {}
+            restore_environment(self._saved_env)
+            import boto3
+
+            boto3.DEFAULT_SESSION = None
             _active = None
 
     def reset(self) -> None:

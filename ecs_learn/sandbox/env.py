@@ -10,6 +10,7 @@ __all__ = [
     "FAKE_ACCESS_KEY",
     "REGION",
     "isolate_environment",
+    "restore_environment",
 ]
 
 ACCOUNT_ID = "123456789012"  # moto's default account
@@ -30,15 +31,37 @@ _REMOVED = (
     "AWS_CONTAINER_AUTHORIZATION_TOKEN",
     "AWS_CA_BUNDLE",
 )
+_SET = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_DEFAULT_REGION",
+    "AWS_REGION",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_EC2_METADATA_DISABLED",
+    "MOTO_EC2_LOAD_DEFAULT_AMIS",
+)
 
 
-def isolate_environment(endpoint: str | None) -> None:
+def restore_environment(saved: dict[str, str | None]) -> None:
+    """Put back the variables :func:`isolate_environment` changed."""
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+def isolate_environment(endpoint: str | None) -> dict[str, str | None]:
     """Point every boto3 client made from now on at the sandbox, with fake credentials.
 
     ``endpoint`` is the (already validated) loopback URL of a moto server, or ``None``
     in embedded mode. Must run before any client exists; callers also drop boto3's
-    default session so that plain ``boto3.client(...)`` picks these values up.
+    default session so that plain ``boto3.client(...)`` picks these values up. Returns
+    the previous values, for :func:`restore_environment`.
     """
+    touched = (*_REMOVED, *_SET, "AWS_ENDPOINT_URL", ENDPOINT_ENV)
+    saved = {name: os.environ.get(name) for name in touched}
     for name in _REMOVED:
         os.environ.pop(name, None)
     os.environ.update(
@@ -57,3 +80,4 @@ def isolate_environment(endpoint: str | None) -> None:
     else:
         os.environ["AWS_ENDPOINT_URL"] = endpoint
         os.environ[ENDPOINT_ENV] = endpoint
+    return saved

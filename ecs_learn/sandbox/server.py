@@ -13,6 +13,7 @@ import threading
 from typing import Any
 
 from ecs_learn.sandbox import quirks
+from ecs_learn.sandbox.env import restore_environment
 from ecs_learn.sandbox.guard import install_network_guard
 
 __all__ = ["MotoServer"]
@@ -39,13 +40,15 @@ class MotoServer:
         self._thread: threading.Thread | None = None
         self.error: BaseException | None = None
         self.endpoint = f"http://127.0.0.1:{self._port}"
+        self._saved_env: dict[str, str | None] = {}
 
     def start(self, *, background: bool = False) -> MotoServer:
         install_network_guard()
         # Read by moto when it builds a backend: AWS managed policies present (a server
         # cannot load them lazily), no 1,300 default AMIs.
-        os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
-        os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "false"
+        settings = {"MOTO_IAM_LOAD_MANAGED_POLICIES": "true", "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}
+        self._saved_env = {name: os.environ.get(name) for name in settings}
+        os.environ.update(settings)
         if background:
             self._thread = threading.Thread(target=self._run, name="ecs-learn-moto", daemon=True)
             self._thread.start()
@@ -84,6 +87,7 @@ class MotoServer:
         if self._server is not None:
             self._server.stop()
             self._server = None
+        restore_environment(self._saved_env)
 
     def __enter__(self) -> MotoServer:
         return self.start()

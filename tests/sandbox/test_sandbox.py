@@ -43,6 +43,11 @@ def test_real_looking_credentials_are_replaced_and_plain_clients_are_mocked(
             f"arn:aws:ecs:{REGION}:{ACCOUNT_ID}:cluster/lab"
         ]
     assert active() is None
+    # the learner's environment comes back as it was...
+    assert os.environ["AWS_PROFILE"] == "production"
+    assert os.environ["AWS_ACCESS_KEY_ID"] == REAL_LOOKING_ENV["AWS_ACCESS_KEY_ID"]
+    # ...and a client made outside the sandbox still cannot reach AWS
+    monkeypatch.delenv("AWS_PROFILE")
     with pytest.raises(NetworkGuardError):
         boto3.client("ecs").list_clusters()
 
