@@ -11,7 +11,6 @@ earlier session would have; every measured run is a new process.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import statistics
 import subprocess
@@ -24,12 +23,7 @@ PROMPT = b"Your answer"
 
 
 def cli_argv() -> list[str]:
-    from ecs_learn.cli.commands import _AREAS
-
-    if all(importlib.util.find_spec(f"ecs_learn.cli.{area}") for area in _AREAS):
-        return [sys.executable, "-c", "from ecs_learn.cli import main; main()"]
-    # some area of the CLI is not written yet: assemble the quiz commands alone
-    return [sys.executable, "-c", "from ecs_learn.cli import app, quiz; quiz.register(app); app()"]
+    return [sys.executable, "-c", "from ecs_learn.cli import main; main()"]
 
 
 def time_to_prompt(argv: list[str], env: dict[str, str]) -> float:

@@ -13,10 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+
+from ecs_learn.cli.plain import PlainCommand, PlainGroup
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -206,93 +207,3 @@ class AnswerSource:
 # with the same error messages and ranges. Any other parameter, or another typer whose
 # internals differ, keeps typer's own coercion.
 
-_TRUE = {"1", "true", "t", "yes", "y", "on"}
-_FALSE = {"0", "false", "f", "no", "n", "off", ""}
-
-
-def _plain_kind(annotation: object) -> type | None:
-    import types
-    import typing
-
-    if annotation in (str, int, bool, Path):
-        return annotation
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        rest = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
-        if len(rest) == 1 and rest[0] in (str, int, bool, Path):
-            return rest[0]  # type: ignore[no-any-return]
-    return None
-
-
-def _plain_value(kind: type, value: object, param: Any, ctx: object) -> object:
-    if kind is str:
-        return str(value)
-    if kind is Path:
-        return value if isinstance(value, Path) else Path(str(value))
-    if kind is bool:
-        if isinstance(value, bool):
-            return value
-        word = str(value).strip().lower()
-        if word in _TRUE or word in _FALSE:
-            return word in _TRUE
-        raise typer.BadParameter(f"{value!r} is not a valid boolean.", param=param)
-    number = value
-    if not isinstance(value, int) or isinstance(value, bool):
-        try:
-            number = int(str(value).strip())
-        except ValueError:
-            raise typer.BadParameter(f"{value!r} is not a valid integer.",
-                                     param=param) from None
-    info = getattr(param, "type_descriptor", None)
-    low = getattr(getattr(info, "parameter_info", None), "min", None)
-    high = getattr(getattr(info, "parameter_info", None), "max", None)
-    assert isinstance(number, int)
-    if (low is not None and number < low) or (high is not None and number > high):
-        bounds = " and ".join(b for b in (f"x>={low}" if low is not None else "",
-                                          f"x<={high}" if high is not None else "") if b)
-        raise typer.BadParameter(f"{number} is not in the range {bounds}.",
-                                 param=param)
-    return number
-
-
-def _use_plain_coercion(params: list[Any]) -> None:
-    try:
-        from typer._coercion import RuntimeParam
-    except ImportError:  # pragma: no cover - a typer without this layer
-        return
-
-    class _Plain(RuntimeParam):
-        kind: type
-
-        def __init__(self, base: Any, kind: type) -> None:
-            object.__setattr__(self, "parameter_info", base.parameter_info)
-            object.__setattr__(self, "annotation", base.annotation)
-            object.__setattr__(self, "kind", kind)
-
-        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
-            return _plain_value(self.kind, value, param, ctx)
-
-    for param in params:
-        descriptor = getattr(param, "type_descriptor", None)
-        if descriptor is None or getattr(param, "_runtime_param", False) is not None:
-            continue
-        kind = _plain_kind(descriptor.annotation)
-        if kind is not None and not getattr(param, "multiple", False):
-            param._runtime_param = _Plain(descriptor, kind)
-
-
-class PlainGroup(TyperGroup):
-    """A typer group whose own options skip pydantic (see above)."""
-
-    def get_params(self, ctx: Any) -> list[Any]:
-        params: list[Any] = super().get_params(ctx)  # includes the lazily made --help
-        _use_plain_coercion(params)
-        return params
-
-
-class PlainCommand(TyperCommand):
-    """A typer command whose options skip pydantic (see above)."""
-
-    def get_params(self, ctx: Any) -> list[Any]:
-        params: list[Any] = super().get_params(ctx)
-        _use_plain_coercion(params)
-        return params

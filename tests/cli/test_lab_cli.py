@@ -13,10 +13,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from ecs_learn.cli import app, commands
+from ecs_learn.cli import make_app
 from ecs_learn.grading.release import PROMPT
 
-commands.register(app)
+app = make_app()
 runner = CliRunner()
 
 

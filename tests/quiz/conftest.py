@@ -3,8 +3,6 @@ a private data folder, and ways to run the CLI (in process and as a real subproc
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import os
 import subprocess
 import sys
@@ -21,34 +19,19 @@ BAD_BANKS = DATA / "bad"
 FROZEN_NOW = "2026-01-05T09:00:00+00:00"
 REPO = Path(__file__).resolve().parents[2]
 
-_QUIZ_AREAS = ("quiz", "cards", "stats", "export")
-
-
 def build_app() -> typer.Typer:
-    """A CLI app with the quiz-side commands only (independent of other areas' state)."""
-    app = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
-                      no_args_is_help=True)
-    for area in _QUIZ_AREAS:
-        importlib.import_module(f"ecs_learn.cli.{area}").register(app)
-    return app
+    """The real CLI app with every command."""
+    from ecs_learn.cli import make_app
+
+    return make_app()
 
 
 _APP = build_app()
 
 
 def cli_command() -> list[str]:
-    """argv prefix that runs the real ``ecs-learn`` entry point in a subprocess, or, while
-    another area listed in ``_AREAS`` is still missing, an app with the quiz areas only."""
-    from ecs_learn.cli.commands import _AREAS
-
-    if all(importlib.util.find_spec(f"ecs_learn.cli.{a}") for a in _AREAS):
-        return [sys.executable, "-c", "from ecs_learn.cli import main; main()"]
-    script = ("import typer, importlib\n"
-              "from ecs_learn.cli import app\n"
-              f"for a in {_QUIZ_AREAS!r}: importlib.import_module('ecs_learn.cli.' + a)"
-              ".register(app)\n"
-              "app()\n")
-    return [sys.executable, "-c", script]
+    """argv prefix that runs the real ``ecs-learn`` entry point in a subprocess."""
+    return [sys.executable, "-c", "from ecs_learn.cli import main; main()"]
 
 
 @pytest.fixture
