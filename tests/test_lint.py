@@ -213,3 +213,9 @@ def test_cli_in_a_real_process(tmp_path: Path) -> None:
     assert "missing.json: no such file" in proc.stderr
     assert "is a directory" in proc.stderr
     assert "good.json: task-definition: no problems found" in proc.stdout
+
+
+def test_cli_allow_32_vcpu(tmp_path: Path) -> None:
+    big = _write(tmp_path, "big.json", {**GOOD_TD, "cpu": "32768", "memory": "249856"})
+    assert CliRunner().invoke(_app(), ["lint", str(big)]).exit_code == 1
+    assert CliRunner().invoke(_app(), ["lint", "--allow-32-vcpu", str(big)]).exit_code == 0
