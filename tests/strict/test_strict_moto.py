@@ -17,8 +17,8 @@ import boto3
 import pytest
 import rule_payloads as P
 from botocore.exceptions import ClientError
-from conftest import World, build_world, swap
 from moto import mock_aws
+from strict_world import World, build_world, swap
 from test_rule_table import CASES
 
 import ecs_learn.strict as strict
