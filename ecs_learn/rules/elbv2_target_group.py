@@ -36,8 +36,8 @@ def tg_name(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
 
 @_tg(
     "ELB021",
-    summary="TargetType is instance, ip, lambda or alb; non-lambda groups need Protocol, "
-    "Port and VpcId",
+    summary="TargetType is instance, ip, lambda or alb; non-lambda groups need Protocol "
+    "and Port (moto checks VpcId itself)",
 )
 def target_type(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     kind = p.get("TargetType", "instance")
