@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import TypedDict
+from typing import Any, TypedDict
 
 __all__ = [
     "CheckResult",
@@ -138,6 +138,10 @@ class CheckResult:
         from ecs_learn.ui.panels import result_html
 
         return result_html(self)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """Plain-text frontends (a terminal IPython) show the readable summary."""
+        printer.text(str(self))
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ class GradingSession:
         self.lab_id = lab_id
         self.result_path = result_path
         self.cells: list[dict[str, Any]] = []
-        self.server = MotoServer().start(background=True)
+        self.server = MotoServer(warm=True).start()
         os.environ[ENDPOINT_ENV] = self.server.endpoint
         os.environ[GRADING_ENV] = "1"
 

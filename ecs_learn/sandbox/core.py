@@ -18,12 +18,12 @@ from ecs_learn.sandbox.env import (
 from ecs_learn.sandbox.guard import install_network_guard
 from ecs_learn.sandbox.hooks import register_global_handler
 
-__all__ = ["Sandbox", "active", "get_sandbox"]
+__all__ = ["WARM_UP_CALLS", "Sandbox", "active", "get_sandbox"]
 
 Mode = Literal["embedded", "server"]
 
 # Services whose first call is slow (moto imports and builds their backends lazily).
-_WARM_UP_CALLS: tuple[tuple[str, str], ...] = (
+WARM_UP_CALLS: tuple[tuple[str, str], ...] = (
     ("ecs", "list_clusters"),
     ("ec2", "describe_security_groups"),  # builds the default VPC, subnets and SG
     ("iam", "list_roles"),
@@ -151,7 +151,7 @@ class Sandbox:
 
     def _run_warm_up(self) -> None:
         try:
-            for service, operation in _WARM_UP_CALLS:
+            for service, operation in WARM_UP_CALLS:
                 getattr(self.client(service), operation)()
             if self.mode == "embedded":
                 quirks.managed_policy_arns()  # parse moto's policy data once

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import urllib.request
+
 import boto3
 import pytest
 
@@ -42,14 +44,16 @@ def test_server_quirks_are_fixed_too(server: MotoServer) -> None:
         assert box.client("iam").list_roles()["Roles"] == []
 
 
-def test_a_server_started_in_the_background_is_waited_for() -> None:
-    server = MotoServer().start(background=True)
+def test_clients_wait_for_a_server_that_is_still_starting() -> None:
+    server = MotoServer().start()  # returns before the process listens
     try:
         with Sandbox(server.endpoint).start(background=False) as box:
             assert box.client("ecs").list_clusters()["clusterArns"] == []
         server.wait()
     finally:
         server.stop()
+    with pytest.raises(OSError):  # the process is gone: nothing listens any more
+        urllib.request.urlopen(f"{server.endpoint}/ecs-learn/ready", timeout=2)
 
 
 def test_a_non_loopback_endpoint_is_refused_before_anything_starts() -> None:
