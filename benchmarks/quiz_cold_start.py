@@ -28,8 +28,9 @@ def cli_argv() -> list[str]:
 
 def time_to_prompt(argv: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
-    process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, env=env)
+    process = subprocess.Popen(
+        argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
+    )
     assert process.stdout is not None and process.stdin is not None
     seen = b""
     while PROMPT not in seen:
@@ -56,8 +57,7 @@ def main() -> None:
         argv = [*cli_argv(), "quiz", "--count", "1"]
         time_to_prompt(argv, env)  # warm-up: fills the bank cache
         quiz = statistics.median(time_to_prompt(argv, env) for _ in range(RUNS))
-    baseline = statistics.median(time_process([sys.executable, "-c", "pass"])
-                                 for _ in range(RUNS))
+    baseline = statistics.median(time_process([sys.executable, "-c", "pass"]) for _ in range(RUNS))
     ratio = quiz / baseline
     print(f"python -c pass:                  {baseline * 1000:7.1f} ms (median of {RUNS})")
     print(f"ecs-learn quiz to 1st question:  {quiz * 1000:7.1f} ms (median of {RUNS})")

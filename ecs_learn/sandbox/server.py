@@ -16,6 +16,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from typing import Any
 
 from ecs_learn.sandbox import quirks
 from ecs_learn.sandbox.guard import install_network_guard
@@ -132,7 +133,7 @@ def serve(port: int, *, warm: bool = True) -> None:
     ready = threading.Event()
     moto_app = DomainDispatcherApplication(create_backend_app)
 
-    def app(environ: dict[str, object], start_response: object) -> object:
+    def app(environ: dict[str, Any], start_response: Any) -> Any:
         if environ.get("PATH_INFO") == "/ecs-learn/ready":
             answer = Response(
                 "ready" if ready.is_set() else "warming", 200 if ready.is_set() else 503

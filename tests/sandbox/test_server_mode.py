@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import urllib.request
+from collections.abc import Iterator
 
 import boto3
 import pytest
