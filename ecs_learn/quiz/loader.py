@@ -8,9 +8,9 @@ so a session normally reads one JSON file instead of parsing YAML.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,16 +164,21 @@ def validate(path: Path, *, notes: Path | None = None, use_schema: bool = False)
 
 
 def _cache_key(files: list[Path], notes: Path) -> str:
-    digest = hashlib.sha256(_CACHE_FORMAT.encode())
-    digest.update(Path(__file__).with_name("bank.schema.json").read_bytes())
+    """A 64-bit checksum (CRC-32 and Adler-32) of the format, the schema and every file.
+
+    zlib rather than hashlib: loading OpenSSL for hashlib is a tenth of the quiz's
+    cold start, and a cache key needs to catch edits, not to resist forgery.
+    """
+    parts = [_CACHE_FORMAT.encode(), Path(__file__).with_name("bank.schema.json").read_bytes()]
     for file in [*files, notes]:
-        digest.update(file.name.encode() + b"\0")
+        parts.append(file.name.encode() + b"\0")
         try:
-            digest.update(file.read_bytes())
+            parts.append(file.read_bytes())
         except OSError:
-            digest.update(b"<missing>")
-        digest.update(b"\0")
-    return digest.hexdigest()[:32]
+            parts.append(b"<missing>")
+        parts.append(b"\0")
+    data = b"".join(parts)
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
 
 
 def _read_cache(path: Path) -> Catalog | None:
