@@ -23,7 +23,13 @@ from ecs_learn.grading.notebooks import (
     write_notebook,
 )
 
-__all__ = ["SubmissionResult", "grade_folder", "grade_submission", "prepare_submission"]
+__all__ = [
+    "SubmissionResult",
+    "grade_folder",
+    "grade_submission",
+    "prepare_submission",
+    "zero_result",
+]
 
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
@@ -106,82 +112,42 @@ def _failed_cells(nb: dict[str, Any], cells: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def grade_submission(
-    path: Path, lab: Lab, *, timeout: float = 600.0, cell_timeout: float = 120.0
+def zero_result(
+    path: Path, lab: Lab, status: str, reason: str, notes: list[str] | None = None
 ) -> SubmissionResult:
-    """Run one submission under nbval against its own moto server, then score it."""
-    student = _student_name(path)
-    max_points = float(sum(c.points for c in lab.checks))
-    zero = {c.id: 0.0 for c in lab.checks}
-    try:
-        nb = read_notebook(path)
-    except NotebookError as exc:
-        return SubmissionResult(student, str(path), "invalid", 0.0, max_points, zero, [], str(exc))
-    nb, notes = prepare_submission(nb, lab)
-    with tempfile.TemporaryDirectory(prefix="ecs-learn-grade-") as tmp:
-        work = Path(tmp)
-        notebook = work / f"{_SAFE.sub('_', student)}.ipynb"
-        write_notebook(nb, notebook)
-        result_file = work / "result.json"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ECS_LEARN_")}
-        env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # pytest_main names the plugins it needs
-        command = [
-            sys.executable,
-            "-m",
-            "ecs_learn.grading.pytest_main",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--nbval-lax",
-            f"--nbval-cell-timeout={cell_timeout:g}",
-            f"--ecs-learn-lab={lab.id}",
-            f"--ecs-learn-result={result_file}",
-            "--rootdir",
-            str(work),
-            notebook.name,
-        ]
-        try:
-            run = subprocess.run(
-                command, cwd=work, env=env, capture_output=True, text=True, timeout=timeout
-            )
-        except subprocess.TimeoutExpired:
-            return SubmissionResult(
-                student,
-                str(path),
-                "error",
-                0.0,
-                max_points,
-                zero,
-                notes,
-                f"grading took longer than {timeout:g} s and was stopped",
-            )
-        if not result_file.exists():
-            tail = (run.stdout + run.stderr).strip().splitlines()[-5:]
-            return SubmissionResult(
-                student,
-                str(path),
-                "error",
-                0.0,
-                max_points,
-                zero,
-                notes,
-                "the grader could not run this notebook: " + " | ".join(tail),
-            )
-        payload = json.loads(result_file.read_text(encoding="utf-8"))
-    if "report" not in payload:
-        return SubmissionResult(
-            student,
-            str(path),
-            "error",
-            0.0,
-            max_points,
-            zero,
-            notes,
-            payload.get("error", "the checks did not run"),
-        )
-    results = payload["report"]["results"]
-    checks = {r["check_id"]: float(r["points"]) for r in results}
-    feedback = list(notes)
+    """No points, with the reason (not a notebook, a run that could not finish...)."""
+    return SubmissionResult(
+        _student_name(path),
+        str(path),
+        status,
+        0.0,
+        float(sum(c.points for c in lab.checks)),
+        {c.id: 0.0 for c in lab.checks},
+        list(notes or []),
+        reason,
+    )
+
+
+def _pytest_command(notebook: Path, lab: Lab, result_file: Path, cell_timeout: float) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "ecs_learn.grading.pytest_main",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--nbval-lax",
+        f"--nbval-cell-timeout={cell_timeout:g}",
+        f"--ecs-learn-lab={lab.id}",
+        f"--ecs-learn-result={result_file}",
+        "--rootdir",
+        str(notebook.parent),
+        notebook.name,
+    ]
+
+
+def _feedback(results: list[dict[str, Any]]) -> list[str]:
+    feedback: list[str] = []
     for r in results:
         if r["status"] == "failed":
             wrong = [q for q in r["requirements"] if not q["ok"]]
@@ -191,15 +157,50 @@ def grade_submission(
             feedback.append(f"{r['check_id']}: {detail} (hint: {r['hint']})")
         elif r["status"] == "error":
             feedback.append(f"{r['check_id']}: the check itself failed ({r['error']})")
-    feedback += _failed_cells(nb, payload["cells"])
+    return feedback
+
+
+def grade_submission(
+    path: Path, lab: Lab, *, timeout: float = 600.0, cell_timeout: float = 120.0
+) -> SubmissionResult:
+    """Run one submission under nbval against its own moto server, then score it."""
+    try:
+        nb = read_notebook(path)
+    except NotebookError as exc:
+        return zero_result(path, lab, "invalid", str(exc))
+    nb, notes = prepare_submission(nb, lab)
+    with tempfile.TemporaryDirectory(prefix="ecs-learn-grade-") as tmp:
+        notebook = Path(tmp) / f"{_SAFE.sub('_', _student_name(path))}.ipynb"
+        write_notebook(nb, notebook)
+        result_file = Path(tmp) / "result.json"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ECS_LEARN_")}
+        env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # pytest_main names the plugins it needs
+        command = _pytest_command(notebook, lab, result_file, cell_timeout)
+        try:
+            run = subprocess.run(
+                command, cwd=tmp, env=env, capture_output=True, text=True, timeout=timeout
+            )
+        except subprocess.TimeoutExpired:
+            reason = f"grading took longer than {timeout:g} s and was stopped"
+            return zero_result(path, lab, "error", reason, notes)
+        if not result_file.exists():
+            tail = (run.stdout + run.stderr).strip().splitlines()[-5:]
+            reason = "the grader could not run this notebook: " + " | ".join(tail)
+            return zero_result(path, lab, "error", reason, notes)
+        payload = json.loads(result_file.read_text(encoding="utf-8"))
+    if "report" not in payload:
+        return zero_result(
+            path, lab, "error", payload.get("error", "the checks did not run"), notes
+        )
+    results = payload["report"]["results"]
     return SubmissionResult(
-        student,
+        _student_name(path),
         str(path),
         "graded",
         float(payload["report"]["points"]),
-        max_points,
-        checks,
-        feedback,
+        float(payload["report"]["max_points"]),
+        {r["check_id"]: float(r["points"]) for r in results},
+        notes + _feedback(results) + _failed_cells(nb, payload["cells"]),
     )
 
 
@@ -220,16 +221,7 @@ def grade_folder(
         try:
             result = grade_submission(path, lab, timeout=timeout)
         except Exception as exc:  # the grader's own fault: recorded, batch goes on
-            result = SubmissionResult(
-                _student_name(path),
-                str(path),
-                "error",
-                0.0,
-                float(sum(c.points for c in lab.checks)),
-                {c.id: 0.0 for c in lab.checks},
-                [],
-                f"{type(exc).__name__}: {exc}",
-            )
+            result = zero_result(path, lab, "error", f"{type(exc).__name__}: {exc}")
         if on_done is not None:
             on_done(result)
         return result
