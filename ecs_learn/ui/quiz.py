@@ -24,11 +24,12 @@ __all__ = ["QuizWidget", "feedback_html"]
 def _explanation_html(item: Item) -> str:
     parts = [f"<div>{escape(item.explanation)}</div>"]
     if item.erratum is not None:
-        parts.append(f"<div style='color:#9a6700'><b>Erratum</b> — your notes say: "
-                     f"{escape(item.erratum.notes_claim)}<br><b>In fact</b>: "
-                     f"{escape(item.erratum.truth)}</div>")
-    parts.append(f"<div style='color:#57606a'><small>Notes: #{escape(item.section)}"
-                 f"</small></div>")
+        parts.append(
+            f"<div style='color:#9a6700'><b>Erratum</b> — your notes say: "
+            f"{escape(item.erratum.notes_claim)}<br><b>In fact</b>: "
+            f"{escape(item.erratum.truth)}</div>"
+        )
+    parts.append(f"<div style='color:#57606a'><small>Notes: #{escape(item.section)}</small></div>")
     return "".join(parts)
 
 
@@ -112,23 +113,33 @@ class QuizWidget:
         self._score_label = w.HTML(self._score_text())
         rows = []
         for number, question in enumerate(self.questions, 1):
-            prompt = w.HTML(f"<b>{number}.</b> {escape(question.item.prompt)}"
-                            + (" <i>(choose all that apply)</i>" if question.multiple else ""))
+            says_so = "all that apply" in question.item.prompt.lower()
+            hint = " <i>(choose all that apply)</i>" if question.multiple and not says_so else ""
+            prompt = w.HTML(f"<b>{number}.</b> {escape(question.item.prompt)}{hint}")
             if question.multiple:
-                selector: Any = w.VBox([w.Checkbox(value=False, description=choice,
-                                                   indent=False)
-                                        for choice in question.choices])
+                selector: Any = w.VBox(
+                    [
+                        w.Checkbox(value=False, description=choice, indent=False)
+                        for choice in question.choices
+                    ]
+                )
             else:
-                selector = w.RadioButtons(options=list(question.choices), value=None,
-                                          layout=w.Layout(width="max-content"))
+                selector = w.RadioButtons(
+                    options=list(question.choices), value=None, layout=w.Layout(width="max-content")
+                )
             button = w.Button(description="Check", button_style="primary")
             feedback = w.HTML("")
-            row = _Row(question, selector, button, feedback,
-                       w.VBox([prompt, selector, button, feedback]))
+            feedback.add_class("ecs-learn-quiz-feedback")
+            row = _Row(
+                question, selector, button, feedback, w.VBox([prompt, selector, button, feedback])
+            )
+            row.box.add_class("ecs-learn-quiz-question")
             button.on_click(lambda _button, row=row: self._check(row))
             rows.append(row)
         self._rows = rows
+        self._score_label.add_class("ecs-learn-quiz-score")
         self._widget = w.VBox([*(row.box for row in rows), self._score_label])
+        self._widget.add_class("ecs-learn-quiz")  # stable hooks for styling and browser tests
 
     def _score_text(self) -> str:
         return f"<b>Score: {self.score} / {self.total}</b> ({len(self.results)} checked)"
@@ -173,7 +184,8 @@ class QuizWidget:
                 f"<div style='margin-bottom:1em'><b>{number}.</b> {escape(item.prompt)}"
                 f"<ol>{choices}</ol><details><summary>Answer</summary>"
                 f"<div>Answer: <b>{escape(item.back)}</b></div>{_explanation_html(item)}"
-                f"</details></div>")
+                f"</details></div>"
+            )
         return "<div class='ecs-learn-quiz'>" + "".join(parts) + "</div>"
 
     def __repr__(self) -> str:
