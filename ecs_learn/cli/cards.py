@@ -81,9 +81,9 @@ def cards(
                       f"(limit {new_per_day}; raise it with --new-per-day).")
         console.print(f"Nothing to review now.{later}")
         return
+    console.print(f"{len(queue.due)} due, {len(queue.new)} new", style="bold", end=" ")
     console.print(
-        f"[bold]{len(queue.due)} due, {len(queue.new)} new[/] "
-        f"[dim](new today so far: {queue.new_seen_today}, limit {new_per_day})[/]"
+        f"(new today so far: {queue.new_seen_today}, limit {new_per_day})", style="dim"
     )
     source = AnswerSource(split_answers(answers) if answers is not None else None, console)
     from ecs_learn.cli.quiz import show_feedback
@@ -94,17 +94,16 @@ def cards(
     labels = " · ".join(f"{n} {name}" for n, name in RATINGS.items())
     for number, item in enumerate(queue.items, 1):
         kind = "due" if number <= len(queue.due) else "new"
-        console.print(
-            f"\n[bold]Card {number} of {len(queue.items)}[/] [dim]· {kind} · {item.id}[/]"
-        )
-        console.print(item.prompt, markup=False)
+        console.print()
+        console.print(f"Card {number} of {len(queue.items)}", style="bold", end=" ")
+        console.print(f"· {kind} · {item.id}", style="dim")
+        console.print(item.prompt)
         for n, choice in enumerate(item.choices, 1):
-            console.print(f"  {n}) ", end="")
-            console.print(choice, markup=False)
-        if not source.wait("[dim](Enter shows the answer)[/] "):
+            console.print(f"  {n}) {choice}")
+        if not source.wait("(Enter shows the answer) "):
             break
-        console.print("[bold]Answer:[/] ", end="")
-        console.print(item.back, markup=False)
+        console.print("Answer:", style="bold", end=" ")
+        console.print(item.back)
         show_feedback(console, item, catalog)
         rating = None
         while rating is None:
@@ -114,7 +113,7 @@ def cards(
             try:
                 rating = parse_rating(text)
             except AnswerFormatError as error:
-                console.print(f"[yellow]{error}[/]")
+                console.print(str(error), style="yellow")
         if rating is None:
             break
         try:
@@ -123,7 +122,8 @@ def cards(
             fail(str(error))
         reviewed += 1
         console.print(f"{RATINGS[rating]}. Next review: {_when(result.due, env.now())}")
-    console.print(f"\nReviewed {reviewed} of {len(queue.items)} cards.")
+    console.print()
+    console.print(f"Reviewed {reviewed} of {len(queue.items)} cards.")
 
 
 def register(app: typer.Typer) -> None:

@@ -19,11 +19,11 @@ from ecs_learn.cli.quiz_support import (
     fail,
     out_console,
     split_answers,
+    table_console,
 )
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
+    from ecs_learn.cli.terminal import Terminal
     from ecs_learn.quiz import Catalog, Item
 
 __all__ = ["quiz_app", "register"]
@@ -38,16 +38,16 @@ quiz_app = typer.Typer(
 _CORRECT, _AGAIN = 3, 1  # fsrs ratings recorded for a right and a wrong answer
 
 
-def show_feedback(console: Console, item: Item, catalog: Catalog) -> None:
+def show_feedback(console: Terminal, item: Item, catalog: Catalog) -> None:
     """The explanation, the erratum if any, and where to read more."""
-    console.print(item.explanation, markup=False)
+    console.print(item.explanation)
     if item.erratum is not None:
-        console.print("[bold yellow]Erratum[/] — your notes say: ", end="")
-        console.print(item.erratum.notes_claim, markup=False)
-        console.print("[bold yellow]In fact[/]: ", end="")
-        console.print(item.erratum.truth, markup=False)
+        console.print("Erratum", style="bold yellow", end="")
+        console.print(" — your notes say: " + item.erratum.notes_claim)
+        console.print("In fact", style="bold yellow", end="")
+        console.print(": " + item.erratum.truth)
     title = catalog.sections.get(item.section) or item.section
-    console.print(f"[dim]Notes: {title} (notes.md#{item.section})[/]")
+    console.print(f"Notes: {title} (notes.md#{item.section})", style="dim")
 
 
 @quiz_app.callback()
@@ -93,14 +93,12 @@ def quiz(
     asked = correct = 0
     for number, question in enumerate(questions, 1):
         item = question.item
-        console.print(
-            f"\n[bold]Question {number} of {len(questions)}[/] "
-            f"[dim]· {item.topic} · {item.type.value}[/]"
-        )
-        console.print(item.prompt, markup=False)
+        console.print()
+        console.print(f"Question {number} of {len(questions)}", style="bold", end=" ")
+        console.print(f"· {item.topic} · {item.type.value}", style="dim")
+        console.print(item.prompt)
         for n, choice in enumerate(question.choices, 1):
-            console.print(f"  {n}) ", end="")
-            console.print(choice, markup=False)
+            console.print(f"  {n}) {choice}")
         hint = "numbers, e.g. 1,3" if question.multiple else "a number"
         picked = None
         while picked is None:
@@ -110,20 +108,20 @@ def quiz(
             try:
                 picked = question.parse(text)
             except AnswerFormatError as error:
-                console.print(f"[yellow]{error}[/]")
+                console.print(str(error), style="yellow")
         if picked is None:
             break
         asked += 1
         right = question.grade(picked)
         correct += right
         if right:
-            console.print("[bold green]✔ Correct.[/]")
+            console.print("✔ Correct.", style="bold green")
         else:
             shown = ", ".join(
                 f"{n}) {question.choices[n - 1]}" for n in sorted(question.correct_numbers)
             )
-            console.print("[bold red]✘ Not quite.[/] The answer: ", end="")
-            console.print(shown, markup=False)
+            console.print("✘ Not quite.", style="bold red", end="")
+            console.print(" The answer: " + shown)
         show_feedback(console, item, catalog)
         if scheduler is None:
             from ecs_learn.quiz import build_scheduler
@@ -142,7 +140,8 @@ def quiz(
     if asked < len(questions):
         console.print(f"\nSession ended after {asked} of {len(questions)} questions.")
     if asked:
-        console.print(f"[bold]Score: {correct}/{asked}[/] ({100 * correct // asked}%)")
+        console.print(f"Score: {correct}/{asked}", style="bold", end="")
+        console.print(f" ({100 * correct // asked}%)")
 
 
 @quiz_app.command("list")
@@ -174,7 +173,7 @@ def list_items(
     table = Table("id", "type", "topic", "section", title=f"{len(rows)} items")
     for row in rows:
         table.add_row(row["id"], row["type"], row["topic"], row["section"])
-    out_console().print(table)
+    table_console().print(table)
 
 
 @quiz_app.command("validate")
@@ -206,11 +205,12 @@ def validate_banks(
     if not result.ok:
         errors = err_console()
         for problem in result.problems:
-            errors.print(str(problem), markup=False)
+            errors.print(str(problem))
         count = len(result.problems)
         fail(f"{count} problem{'s' if count != 1 else ''} in {len(result.files)} file(s)")
     count = sum(len(bank.items) for bank in result.banks)
-    out_console().print(f"[green]✔[/] {len(result.files)} bank(s), {count} items: valid")
+    out_console().print("✔", style="green", end=" ")
+    out_console().print(f"{len(result.files)} bank(s), {count} items: valid")
 
 
 def register(app: typer.Typer) -> None:

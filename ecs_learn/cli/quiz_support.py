@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from ecs_learn.cli.plain import PlainCommand, PlainGroup
+from ecs_learn.cli.terminal import Terminal
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -37,6 +38,7 @@ __all__ = [
     "fail",
     "out_console",
     "split_answers",
+    "table_console",
 ]
 
 DataDirOption = Annotated[
@@ -80,21 +82,26 @@ BanksOption = Annotated[
 _PAUSE_ENV = "ECS_LEARN_DEBUG_PAUSE_BEFORE_REPLACE"
 
 
-def out_console() -> Console:
+def out_console() -> Terminal:
+    return Terminal()
+
+
+def err_console() -> Terminal:
+    return Terminal(err=True)
+
+
+def table_console() -> Console:
+    """A rich console, for tables (off the quiz's hot path)."""
     from rich.console import Console
 
     return Console(highlight=False, soft_wrap=True, emoji=False)
 
 
-def err_console() -> Console:
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
-
-
 def fail(message: str, code: int = 1) -> NoReturn:
     """Report a user mistake on stderr and exit with ``code`` (no traceback)."""
-    err_console().print(f"[bold red]error:[/] {message}", markup=True)
+    errors = err_console()
+    errors.print("error:", style="bold red", end=" ")
+    errors.print(message)
     raise typer.Exit(code)
 
 
@@ -150,7 +157,7 @@ class QuizEnv:
         from ecs_learn.quiz import ProgressStore
 
         def warn(corrupt: object) -> None:
-            err_console().print(f"[bold yellow]warning:[/] {corrupt}")
+            err_console().print(f"warning: {corrupt}", style="bold yellow")
 
         pause = os.environ.get(_PAUSE_ENV)
         hook = None
@@ -173,14 +180,14 @@ def split_answers(text: str) -> list[str]:
 class AnswerSource:
     """Answers from ``--answers``, else stdin line by line; ``None`` means EOF."""
 
-    def __init__(self, scripted: list[str] | None, console: Console) -> None:
+    def __init__(self, scripted: list[str] | None, console: Terminal) -> None:
         self._scripted: Iterator[str] | None = iter(scripted) if scripted is not None else None
         self._console = console
         self.interactive = scripted is None and sys.stdin.isatty()
 
     def ask(self, prompt: str) -> str | None:
         self._console.print(prompt, end="")
-        self._console.file.flush()
+        self._console.flush()
         if self._scripted is not None:
             answer = next(self._scripted, None)
         else:
@@ -189,7 +196,7 @@ class AnswerSource:
         if answer is None:
             self._console.print()
         elif not self.interactive:
-            self._console.print(answer, markup=False)  # a transcript shows what was read
+            self._console.print(answer)  # a transcript shows what was read
         return answer
 
     def wait(self, prompt: str) -> bool:

@@ -14,6 +14,7 @@ from ecs_learn.cli.quiz_support import (
     QuizEnv,
     fail,
     out_console,
+    table_console,
 )
 
 __all__ = ["register"]
@@ -62,8 +63,8 @@ def stats(
             _percent(row.accuracy),
             style="bold" if row is result.total else None,
         )
+    table_console().print(table)
     console = out_console()
-    console.print(table)
     if result.weakest:
         console.print(
             f"Weakest topics: {', '.join(result.weakest)} "
