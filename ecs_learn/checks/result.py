@@ -135,7 +135,7 @@ class CheckResult:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        from ecs_learn.ui.panels import result_html
+        from ecs_learn.checks.html import result_html
 
         return result_html(self)
 
@@ -176,6 +176,6 @@ class LabReport:
         }
 
     def _repr_html_(self) -> str:
-        from ecs_learn.ui.panels import report_html
+        from ecs_learn.checks.html import report_html
 
         return report_html(self)

@@ -1,4 +1,5 @@
-"""HTML panels for check results: what was expected, what was found, a hint."""
+"""HTML panels for check results (what was expected, what was found, a hint): the
+``_repr_html_`` of results, kept in the results layer so it depends on nothing above."""
 
 from __future__ import annotations
 
