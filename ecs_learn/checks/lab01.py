@@ -70,6 +70,12 @@ def _aws_rejections(td: dict[str, Any]) -> Iterator[Requirement]:
         )
 
 
+def _task_size(td: dict[str, Any], cpu: int, memory: int) -> Iterator[Requirement]:
+    """Task-level cpu and memory, however they were written ("256", ".25 vCPU", "0.5 GB")."""
+    yield requirement("task cpu (units)", cpu, _cpu(td.get("cpu")))
+    yield requirement("task memory (MiB)", memory, _memory(td.get("memory")))
+
+
 def _missing(label: str, expected: str) -> Requirement:
     return requirement(label, expected, None, ok=False)
 
@@ -173,8 +179,7 @@ def fargate_task(aws: AccountReader) -> Iterator[Requirement]:
     compat = td.get("requiresCompatibilities") or []
     yield requirement("requiresCompatibilities", "includes FARGATE", compat, ok="FARGATE" in compat)
     yield requirement("networkMode", "awsvpc", td.get("networkMode"))
-    yield requirement("task cpu (units)", 256, _cpu(td.get("cpu")))
-    yield requirement("task memory (MiB)", 512, _memory(td.get("memory")))
+    yield from _task_size(td, 256, 512)
     yield requirement(
         "executionRoleArn", EXECUTION_ROLE, _role_arn_name(td.get("executionRoleArn"))
     )
@@ -215,8 +220,7 @@ def sidecar_task(aws: AccountReader) -> Iterator[Requirement]:
         False,
         None if shipper is None else shipper.get("essential", True),
     )
-    yield requirement("task cpu (units)", 512, _cpu(td.get("cpu")))
-    yield requirement("task memory (MiB)", 1024, _memory(td.get("memory")))
+    yield from _task_size(td, 512, 1024)
     yield from _aws_rejections(td)
 
 
