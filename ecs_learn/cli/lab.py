@@ -52,7 +52,14 @@ def lab(
     if workspace.exists() and not workspace.is_dir():
         err.print(f"[red]error:[/red] {workspace} exists and is not a folder")
         raise typer.Exit(2)
-    for item in prepare_workspace(workspace):
+    try:
+        copied = prepare_workspace(workspace)
+    except OSError as exc:
+        err.print(
+            f"[red]error:[/red] cannot prepare the workspace {workspace}: {exc.strerror or exc}"
+        )
+        raise typer.Exit(2) from None
+    for item in copied:
         state = "copied" if item.created else "kept your copy of"
         out.print(f"{state} {item.notebook}")
     out.print(f"workspace: {workspace}")

@@ -46,6 +46,15 @@ def test_a_file_in_place_of_the_workspace_is_a_clear_error(tmp_path: Path) -> No
     assert "is not a folder" in result.stderr
 
 
+def test_a_workspace_that_cannot_be_created_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = runner.invoke(app, ["lab", "--dir", str(blocker / "labs"), "--no-start"])
+    assert result.exit_code == 2
+    assert "cannot prepare the workspace" in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
