@@ -77,14 +77,14 @@ def cards(
         later = f" Next card due {_when(min(upcoming), moment)}." if upcoming else ""
         unseen = sum(progress.due(item.id) is None for item in items)
         if unseen and queue.new_seen_today >= new_per_day:
-            later += (f" {queue.new_seen_today} new cards were introduced today "
-                      f"(limit {new_per_day}; raise it with --new-per-day).")
+            later += (
+                f" {queue.new_seen_today} new cards were introduced today "
+                f"(limit {new_per_day}; raise it with --new-per-day)."
+            )
         console.print(f"Nothing to review now.{later}")
         return
     console.print(f"{len(queue.due)} due, {len(queue.new)} new", style="bold", end=" ")
-    console.print(
-        f"(new today so far: {queue.new_seen_today}, limit {new_per_day})", style="dim"
-    )
+    console.print(f"(new today so far: {queue.new_seen_today}, limit {new_per_day})", style="dim")
     source = AnswerSource(split_answers(answers) if answers is not None else None, console)
     from ecs_learn.cli.quiz import show_feedback
     from ecs_learn.quiz import build_scheduler

@@ -28,6 +28,9 @@ def grade(
     timeout: Annotated[
         float, typer.Option("--timeout", min=1, help="Seconds allowed per submission.")
     ] = 600.0,
+    cell_timeout: Annotated[
+        float, typer.Option("--cell-timeout", min=1, help="Seconds allowed per cell.")
+    ] = 120.0,
 ) -> None:
     """Run each submission in its own kernel against its own moto server; write the scores."""
     from rich.progress import Progress
@@ -52,6 +55,7 @@ def grade(
             lab,
             jobs=jobs,
             timeout=timeout,
+            cell_timeout=cell_timeout,
             on_done=lambda _r: progress.advance(task),
         )
     write_csv(results, lab, out_csv)

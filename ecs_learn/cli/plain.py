@@ -51,17 +51,21 @@ def _plain_value(kind: type, value: object, param: Any, ctx: object) -> object:
         try:
             number = int(str(value).strip())
         except ValueError:
-            raise typer.BadParameter(f"{value!r} is not a valid integer.",
-                                     param=param) from None
+            raise typer.BadParameter(f"{value!r} is not a valid integer.", param=param) from None
     info = getattr(param, "type_descriptor", None)
     low = getattr(getattr(info, "parameter_info", None), "min", None)
     high = getattr(getattr(info, "parameter_info", None), "max", None)
     assert isinstance(number, int)
     if (low is not None and number < low) or (high is not None and number > high):
-        bounds = " and ".join(b for b in (f"x>={low}" if low is not None else "",
-                                          f"x<={high}" if high is not None else "") if b)
-        raise typer.BadParameter(f"{number} is not in the range {bounds}.",
-                                 param=param)
+        bounds = " and ".join(
+            b
+            for b in (
+                f"x>={low}" if low is not None else "",
+                f"x<={high}" if high is not None else "",
+            )
+            if b
+        )
+        raise typer.BadParameter(f"{number} is not in the range {bounds}.", param=param)
     return number
 
 

@@ -213,4 +213,3 @@ class AnswerSource:
 # str, int, Path and bool (or None); PlainGroup and PlainCommand convert those directly,
 # with the same error messages and ranges. Any other parameter, or another typer whose
 # internals differ, keeps typer's own coercion.
-

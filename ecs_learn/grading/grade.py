@@ -106,6 +106,12 @@ def _failed_cells(nb: dict[str, Any], cells: list[dict[str, Any]]) -> list[str]:
         tags = cell_tags(code_cells[ordinal]) if 0 <= ordinal < len(code_cells) else []
         if any(t.startswith("check:") for t in tags):
             continue  # reported through the check's own result
+        if cell.get("timeout") is not None:
+            lines.append(
+                f"code cell {ordinal + 1} ran longer than the {cell['timeout']:g} s allowed "
+                "and was stopped"
+            )
+            continue
         message = _ANSI.sub("", cell["message"])
         last = [ln for ln in message.splitlines() if ln.strip()][-1:] or [""]
         lines.append(f"code cell {ordinal + 1} raised an error: {last[0].strip()[:300]}")
@@ -210,6 +216,7 @@ def grade_folder(
     *,
     jobs: int = 1,
     timeout: float = 600.0,
+    cell_timeout: float = 120.0,
     on_done: Callable[[SubmissionResult], None] | None = None,
 ) -> list[SubmissionResult]:
     """Grade every ``*.ipynb`` in ``folder``; one bad submission never stops the batch."""
@@ -219,7 +226,7 @@ def grade_folder(
 
     def one(path: Path) -> SubmissionResult:
         try:
-            result = grade_submission(path, lab, timeout=timeout)
+            result = grade_submission(path, lab, timeout=timeout, cell_timeout=cell_timeout)
         except Exception as exc:  # the grader's own fault: recorded, batch goes on
             result = zero_result(path, lab, "error", f"{type(exc).__name__}: {exc}")
         if on_done is not None:

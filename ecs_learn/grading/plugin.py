@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 __all__ = ["pytest_addoption", "pytest_configure"]
+
+# nbval's words when a cell runs past --nbval-cell-timeout and cannot be interrupted
+_TIMEOUT = re.compile(r"Timeout of ([0-9.]+) seconds exceeded")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -46,18 +50,37 @@ class GradingSession:
         self.lab_id = lab_id
         self.result_path = result_path
         self.cells: list[dict[str, Any]] = []
+        self.timed_out: dict[str, float] = {}
         self.server = MotoServer(warm=True).start()
         os.environ[ENDPOINT_ENV] = self.server.endpoint
         os.environ[GRADING_ENV] = "1"
 
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Any:
+        # nbval interrupts a cell that runs past --nbval-cell-timeout (the cell then fails
+        # with KeyboardInterrupt) and records it only by setting ``timed_out`` on the file.
+        before = getattr(item.parent, "timed_out", False)
+        try:
+            return (yield)
+        finally:
+            if not before and getattr(item.parent, "timed_out", False):
+                self.timed_out[item.nodeid] = float(item.config.getoption("nbval_cell_timeout"))
+
     @pytest.hookimpl
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.when == "call" or report.outcome == "failed":
-            message = ""
-            if report.failed:
-                message = str(report.longrepr)[-2000:]
+            text = str(report.longrepr) if report.failed else ""
+            timed_out = _TIMEOUT.search(text)
+            limit = self.timed_out.get(report.nodeid)
+            if limit is None and timed_out:
+                limit = float(timed_out.group(1))
             self.cells.append(
-                {"nodeid": report.nodeid, "outcome": report.outcome, "message": message}
+                {
+                    "nodeid": report.nodeid,
+                    "outcome": report.outcome,
+                    "message": text[-2000:],
+                    "timeout": limit,
+                }
             )
 
     @pytest.hookimpl

@@ -76,10 +76,23 @@ _HOMES = {
     "loader": ("Catalog", "UnknownTopicError", "Validation", "load_catalog", "validate"),
     "model": ("TOPICS", "Bank", "Erratum", "Item", "ItemType"),
     "problems": ("BankError", "BankProblem"),
-    "progress": ("CorruptProgress", "Progress", "ProgressError", "ProgressStore",
-                 "ReviewResult", "build_scheduler"),
-    "session": ("RATINGS", "AnswerFormatError", "CardQueue", "Question", "build_questions",
-                "choose_cards", "parse_rating"),
+    "progress": (
+        "CorruptProgress",
+        "Progress",
+        "ProgressError",
+        "ProgressStore",
+        "ReviewResult",
+        "build_scheduler",
+    ),
+    "session": (
+        "RATINGS",
+        "AnswerFormatError",
+        "CardQueue",
+        "Question",
+        "build_questions",
+        "choose_cards",
+        "parse_rating",
+    ),
     "stats": ("Stats", "TopicStats", "compute_stats"),
 }
 _MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}

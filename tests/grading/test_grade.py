@@ -144,3 +144,24 @@ def test_the_cli_names_an_unknown_lab(tmp_path: Path, cli_python: list[str]) -> 
     )
     assert done.returncode == 2
     assert "there is no lab '77'" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_endless_cell_is_stopped_and_costs_only_what_depends_on_it(tmp_path: Path) -> None:
+    from ecs_learn.grading.grade import grade_submission
+
+    nb = read_notebook(SOURCE)
+    for cell in nb["cells"]:
+        if 'RoleName="web-app-task-role",\n    AssumeRolePolicyDocument' in cell_source(cell):
+            cell["source"] = "while True:\n    pass\n"
+    write_notebook(nb, tmp_path / "looper.ipynb")
+    row = grade_submission(tmp_path / "looper.ipynb", LAB, cell_timeout=5, timeout=120)
+    assert row.status == "graded"
+    assert row.checks == {
+        "execution-role": 2,
+        "task-role": 0,
+        "ec2-task": 2,
+        "fargate-task": 0,
+        "sidecar-task": 2,
+        "repair-task": 3,
+    }  # fargate-task uses the task role the endless cell never made
+    assert "code cell 4 ran longer than the 5 s allowed and was stopped" in row.feedback
