@@ -16,6 +16,7 @@ __all__ = [
     "cell_tags",
     "read_notebook",
     "write_notebook",
+    "write_text_atomic",
 ]
 
 CHECK_TAG = "ecs-learn-check"
@@ -50,18 +51,22 @@ def read_notebook(path: Path) -> Notebook:
     return data
 
 
-def write_notebook(nb: Notebook, path: Path) -> None:
-    """Write atomically: a reader never sees half a notebook."""
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(nb, handle, indent=1, ensure_ascii=False)
-            handle.write("\n")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_notebook(nb: Notebook, path: Path) -> None:
+    """Write a notebook atomically."""
+    write_text_atomic(path, json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
 
 
 def cell_source(cell: dict[str, Any]) -> str:

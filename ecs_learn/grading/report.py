@@ -5,22 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from ecs_learn.checks.catalog import Lab
 from ecs_learn.grading.grade import SubmissionResult
+from ecs_learn.grading.notebooks import write_text_atomic
 
 __all__ = ["write_csv", "write_json"]
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
 
 
 def write_csv(results: list[SubmissionResult], lab: Lab, path: Path) -> None:
@@ -41,9 +32,9 @@ def write_csv(results: list[SubmissionResult], lab: Lab, path: Path) -> None:
                 feedback,
             ]
         )
-    _atomic_write(path, buffer.getvalue())
+    write_text_atomic(path, buffer.getvalue())
 
 
 def write_json(results: list[SubmissionResult], lab: Lab, path: Path) -> None:
     payload = {"lab": lab.id, "checks": lab.check_ids(), "students": [r.to_dict() for r in results]}
-    _atomic_write(path, json.dumps(payload, indent=1) + "\n")
+    write_text_atomic(path, json.dumps(payload, indent=1) + "\n")

@@ -21,14 +21,15 @@ from typing import Any
 from ecs_learn.sandbox import quirks
 from ecs_learn.sandbox.guard import install_network_guard
 
-__all__ = ["SERVER_SETTINGS", "MotoServer", "serve"]
+__all__ = ["SERVER_SETTINGS", "MotoServer", "free_port", "serve"]
 
 # Read by moto when it builds a backend: AWS managed policies present (a server cannot
 # load them lazily, and they cost ~0.1 s there), no 1,300 default AMIs.
 SERVER_SETTINGS = {"MOTO_IAM_LOAD_MANAGED_POLICIES": "true", "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
@@ -45,7 +46,7 @@ class MotoServer:
     """
 
     def __init__(self, port: int = 0, *, warm: bool = True) -> None:
-        self._port = port or _free_port()
+        self._port = port or free_port()
         self._warm = warm
         self._process: subprocess.Popen[bytes] | None = None
         self.endpoint = f"http://127.0.0.1:{self._port}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -15,6 +14,7 @@ from typer.testing import CliRunner
 
 from ecs_learn.cli import make_app
 from ecs_learn.grading.release import PROMPT
+from ecs_learn.sandbox.server import free_port
 
 app = make_app()
 runner = CliRunner()
@@ -55,16 +55,10 @@ def test_a_workspace_that_cannot_be_created_is_a_clear_error(tmp_path: Path) -> 
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_lab_starts_a_real_jupyterlab_with_lab_01_in_the_workspace(
     tmp_path: Path, cli_python: list[str]
 ) -> None:
-    port, token = _free_port(), "ecs-learn-test-token"
+    port, token = free_port(), "ecs-learn-test-token"
     env = {
         **os.environ,
         "JUPYTER_CONFIG_DIR": str(tmp_path / "jcfg"),
