@@ -6,7 +6,8 @@ import os
 import threading
 from typing import Any, Literal
 
-from ecs_learn.sandbox import quirks
+from ecs_learn.sandbox import botocore_layer, quirks
+from ecs_learn.sandbox.botocore_layer import Call, Hook
 from ecs_learn.sandbox.endpoint import validate_endpoint
 from ecs_learn.sandbox.env import (
     ACCOUNT_ID,
@@ -16,7 +17,6 @@ from ecs_learn.sandbox.env import (
     restore_environment,
 )
 from ecs_learn.sandbox.guard import install_network_guard
-from ecs_learn.sandbox.hooks import register_global_handler
 
 __all__ = ["WARM_UP_CALLS", "Sandbox", "active", "get_sandbox"]
 
@@ -184,19 +184,31 @@ def get_sandbox(endpoint: str | None = None) -> Sandbox:
     return Sandbox(endpoint or os.environ.get(ENDPOINT_ENV) or None).start()
 
 
-# -- process-wide botocore handlers ---------------------------------------------------
-def _wait_for_warm_up(**_: Any) -> None:
+# -- the sandbox's hooks on the botocore layer ---------------------------------------
+def _wait_for_warm_up(_: Call) -> None:
     sandbox = _active
     if sandbox is not None:
         sandbox.wait_ready()
 
 
-def _lazy_managed_policies(**kwargs: Any) -> None:
+def _lazy_managed_policies(call: Call) -> None:
     sandbox = _active
     if sandbox is not None and sandbox.mode == "embedded":
-        quirks.lazy_managed_policies(**kwargs)
+        quirks.lazy_managed_policies(call.operation, call.params)
+
+
+_HOOKS = (
+    Hook("sandbox-warm-up", before_params=_wait_for_warm_up, order=0),
+    Hook(
+        "sandbox-managed-policies",
+        services=frozenset({"iam"}),
+        before_params=_lazy_managed_policies,
+        order=10,
+    ),
+)
 
 
 def _register_handlers() -> None:
-    register_global_handler("before-parameter-build", _wait_for_warm_up)
-    register_global_handler("before-parameter-build.iam", _lazy_managed_policies)
+    botocore_layer.install()
+    for hook in _HOOKS:
+        botocore_layer.add_hook(hook)

@@ -24,6 +24,7 @@ __all__ = [
     "apply_embedded",
     "apply_server",
     "ensure_managed_policies",
+    "lazy_managed_policies",
     "managed_policy_arns",
     "reset_server",
 ]
@@ -112,9 +113,9 @@ def _policy_arns_in(params: Any) -> list[str]:
     return found
 
 
-def lazy_managed_policies(params: dict[str, Any], model: Any, **_: Any) -> None:
-    """botocore ``before-parameter-build.iam`` handler: load what the call refers to."""
-    if model.name == "ListPolicies":
+def lazy_managed_policies(operation: str, params: dict[str, Any]) -> None:
+    """Before an IAM call: load the AWS managed policies it refers to."""
+    if operation == "ListPolicies":
         if params.get("Scope", "All") in ("All", "AWS"):
             ensure_managed_policies(None)
         return

@@ -22,9 +22,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from ecs_learn.strict import state
+from ecs_learn.sandbox import botocore_layer
+from ecs_learn.strict import hooks, state
 
 __all__ = ["disable", "enable", "is_enabled", "lenient"]
+
+# On import, so that clients made between this import and enable() are checked too
+# (a client copies its session's handlers when it is made).
+hooks.install()
 
 
 def enable(*, allow_32_vcpu: bool = False) -> None:
@@ -32,8 +37,6 @@ def enable(*, allow_32_vcpu: bool = False) -> None:
 
     ``allow_32_vcpu`` accepts the new (unverified) 32 vCPU Fargate task sizes.
     """
-    from ecs_learn.strict import hooks
-
     hooks.install()
     state.set_enabled(True, allow_32_vcpu=allow_32_vcpu)
 
@@ -51,8 +54,5 @@ def is_enabled() -> bool:
 @contextmanager
 def lenient() -> Iterator[None]:
     """Suspend strict checks inside the block (this thread/context only)."""
-    token = state.suspend()
-    try:
+    with botocore_layer.lenient():
         yield
-    finally:
-        state.resume(token)

@@ -1,126 +1,45 @@
 """Fetch the account facts some rules need, with describe calls to the learner's endpoint.
 
-Fact clients come from a private botocore session. They call the same endpoint
-as the learner's client when that is a loopback moto server; otherwise they use
-the default AWS endpoint *only* so that moto's in-process interceptor can answer,
-and a guard refuses to send anything that moto did not intercept. The strict
-hooks see these calls too, and skip them (see :data:`FETCHING`).
+Fact calls are ecs-learn's own (``botocore_layer.internal``): no hook sees them, so
+strict mode does not check them and the runtime does not act on them. They go to the
+same endpoint as the learner's call when that is a loopback moto server; otherwise
+to the default AWS endpoint *only* so that moto's in-process interceptor can answer,
+and the network guard refuses anything moto did not intercept.
 """
 
 from __future__ import annotations
 
-import contextvars
-import ipaddress
-import threading
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 from ecs_learn.rules import RuleContext
 from ecs_learn.rules._util import as_list, dicts
+from ecs_learn.sandbox import botocore_layer
+from ecs_learn.sandbox.endpoint import is_loopback_host
 
-__all__ = ["FETCHING", "Endpoint", "FactFetcher", "fetching", "is_loopback_url"]
-
-FETCHING: contextvars.ContextVar[bool] = contextvars.ContextVar(
-    "ecs_learn_strict_fetching", default=False
-)
-
-
-@contextmanager
-def fetching() -> Iterator[None]:
-    token = FETCHING.set(True)
-    try:
-        yield
-    finally:
-        FETCHING.reset(token)
-
-
-def is_loopback_url(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+__all__ = ["Endpoint", "FactFetcher"]
 
 
 class Endpoint:
-    """Where and as whom the learner's call goes: region, endpoint URL, credentials."""
+    """Where the learner's call goes: region and (loopback) endpoint URL."""
 
-    def __init__(self, url: str, region: str | None, credentials: Any) -> None:
+    def __init__(self, url: str, region: str | None) -> None:
         parts = urlsplit(url)
-        self.endpoint_url = f"{parts.scheme}://{parts.netloc}" if is_loopback_url(url) else None
+        loopback = is_loopback_host(parts.hostname)
+        self.endpoint_url = f"{parts.scheme}://{parts.netloc}" if loopback else None
         self.region = region or "us-east-1"
-        frozen = credentials.get_frozen_credentials() if credentials is not None else None
-        self.access_key = getattr(frozen, "access_key", None) or "testing"
-        self.secret_key = getattr(frozen, "secret_key", None) or "testing"
-        self.token = getattr(frozen, "token", None)
-
-    def key(self, service: str) -> tuple[str, str, str | None, str]:
-        return (service, self.region, self.endpoint_url, self.access_key)
-
-
-class _Body:
-    def stream(self, **_: Any) -> Iterator[bytes]:
-        yield b""
-
-
-def _refuse_non_loopback(request: Any, **_: Any) -> Any:
-    # botocore runs every before-send handler and uses the first response. moto's
-    # interceptor comes first (the session copied it from BUILTIN_HANDLERS), so this
-    # answer only counts when moto did not answer: the request would have gone to AWS.
-    from botocore.awsrequest import AWSResponse
-
-    url = getattr(request, "url", "")
-    if is_loopback_url(url):
-        return None
-    return AWSResponse(url, 403, {"x-ecs-learn": "not-sent"}, _Body())
 
 
 class FactFetcher:
-    """Makes (and caches) the clients for fact lookups; thread-safe enough for notebooks."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._session: Any = None
-        self._handlers_seen: int = -1
-        self._clients: dict[tuple[str, str, str | None, str], Any] = {}
-
-    def _client(self, service: str, where: Endpoint) -> Any:
-        import botocore.session
-        from botocore.config import Config
-        from botocore.handlers import BUILTIN_HANDLERS
-
-        with self._lock:
-            # A session copies BUILTIN_HANDLERS when made; remake it if moto (or anyone)
-            # added a handler since, so in-process mocking reaches our fact clients.
-            if self._session is None or self._handlers_seen != len(BUILTIN_HANDLERS):
-                self._session = botocore.session.Session()
-                self._handlers_seen = len(BUILTIN_HANDLERS)
-                self._clients.clear()
-            key = where.key(service)
-            client = self._clients.get(key)
-            if client is None:
-                client = self._session.create_client(
-                    service,
-                    region_name=where.region,
-                    endpoint_url=where.endpoint_url,
-                    aws_access_key_id=where.access_key,
-                    aws_secret_access_key=where.secret_key,
-                    aws_session_token=where.token,
-                    config=Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=30),
-                )
-                client.meta.events.register("before-send", _refuse_non_loopback)
-                self._clients[key] = client
-            return client
+    """Describe calls for the facts a rule needs; every failure means "fact unknown"."""
 
     def call(self, service: str, where: Endpoint, operation: str, **kwargs: Any) -> Any:
         """One describe call; ``None`` if it fails for any reason (the fact is then absent)."""
         try:
-            with fetching():
-                return getattr(self._client(service, where), operation)(**kwargs)
+            client = botocore_layer.internal_client(service, where.endpoint_url, where.region)
+            with botocore_layer.internal():
+                return getattr(client, operation)(**kwargs)
         except Exception:
             return None
 

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from ecs_learn.rules import Finding
+from ecs_learn.sandbox.botocore_layer import empty_response
 
 __all__ = ["error_response", "explain"]
-
-
-class _EmptyBody:
-    def stream(self, **_: Any) -> Iterator[bytes]:
-        yield b""
 
 
 def explain(findings: Sequence[Finding], *, path_prefix: str = "") -> str:
@@ -50,11 +46,9 @@ def error_response(
     code: str, message: str, findings: Sequence[Finding], url: str
 ) -> tuple[Any, dict[str, Any]]:
     """``(http_response, parsed)`` for a ``before-call`` handler to return."""
-    from botocore.awsrequest import AWSResponse
-
     request_id = str(uuid.uuid4())
     headers = {"x-amzn-requestid": request_id, "content-type": "application/json"}
-    http = AWSResponse(url, 400, headers, _EmptyBody())
+    http = empty_response(url, 400, headers)
     parsed: dict[str, Any] = {
         "Error": {"Code": code, "Message": message},
         "Message": message,

@@ -17,14 +17,14 @@ from ecs_learn.rules import Severity, check
 
 @pytest.mark.slow
 def test_client_made_before_enable_is_checked_too() -> None:
-    # In a fresh process, so that the handlers are installed after the client exists.
+    # In a fresh process, so that strict mode is switched on after the client exists.
     code = textwrap.dedent(
         """
         import boto3
         from moto import mock_aws
+        import ecs_learn.strict as strict
         ecs = boto3.client("ecs", region_name="us-east-1", aws_access_key_id="testing",
                            aws_secret_access_key="testing")
-        import ecs_learn.strict as strict
         strict.enable()
         with mock_aws():
             try:
