@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,6 @@ class FileReport:
     findings: tuple[Finding, ...] = ()
     error: str | None = None
     document: str = ""  # where the checked document sits in the file ("" = the whole file)
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Finding]:

@@ -30,18 +30,22 @@ from ecs_learn.rules import (
     service,
     task_definition,
 )
-from ecs_learn.rules.declare import KINDS, rule
+from ecs_learn.rules.declare import rule
 from ecs_learn.rules.finding import Finding, Rule, RuleContext, Severity, Violation
+from ecs_learn.rules.kinds import KINDS, Fact, Kind
 
 __all__ = [
     "ALL_RULES",
     "KINDS",
+    "Fact",
     "Finding",
+    "Kind",
     "Rule",
     "RuleContext",
     "Severity",
     "Violation",
     "check",
+    "facts_needed",
     "get_rule",
     "rule",
     "rules_for",
@@ -74,15 +78,21 @@ ALL_RULES: tuple[Rule, ...] = tuple(
 )
 
 _BY_ID = {r.id: r for r in ALL_RULES}
+_BY_KIND = {k: tuple(r for r in ALL_RULES if r.kind is k) for k in KINDS}
 if len(_BY_ID) != len(ALL_RULES):  # pragma: no cover - caught by the test suite
     raise RuntimeError("two rules share an id")
 
 
-def rules_for(kind: str) -> tuple[Rule, ...]:
+def rules_for(kind: Kind | str) -> tuple[Rule, ...]:
     """The rules for one kind of payload (``"task-definition"``, ``"service"``...)."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
-    return tuple(r for r in ALL_RULES if r.kind == kind)
+    return _BY_KIND[Kind(kind)]
+
+
+def facts_needed(kind: Kind | str) -> frozenset[Fact]:
+    """The account facts the rules of ``kind`` read (what a caller should fetch)."""
+    return frozenset(f for r in rules_for(kind) for f in r.needs)
 
 
 def get_rule(rule_id: str) -> Rule:
@@ -91,7 +101,7 @@ def get_rule(rule_id: str) -> Rule:
 
 
 def check(
-    kind: str, payload: Mapping[str, Any], context: RuleContext | None = None
+    kind: Kind | str, payload: Mapping[str, Any], context: RuleContext | None = None
 ) -> list[Finding]:
     """Run every rule of ``kind`` over ``payload``; findings sorted by rule id, then path."""
     if not isinstance(payload, Mapping):

@@ -9,6 +9,7 @@ from ecs_learn.rules import sources
 from ecs_learn.rules._util import lookup
 from ecs_learn.rules.declare import rule
 from ecs_learn.rules.finding import RuleContext, Violation
+from ecs_learn.rules.kinds import Fact
 
 __all__ = ["RULES"]
 
@@ -16,8 +17,8 @@ __all__ = ["RULES"]
 @rule(
     "EFS010",
     "efs-mount-target",
-    summary="at most one mount target per Availability Zone "
-    "(needs subnet AZs and existing mount targets)",
+    summary="at most one mount target per Availability Zone",
+    needs={Fact.SUBNET_AZS, Fact.MOUNT_TARGET_AZS},
     source=sources.EFS_API,
     error_code="MountTargetConflict",
     moto_enforces=True,

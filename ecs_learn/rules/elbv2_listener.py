@@ -10,6 +10,7 @@ from ecs_learn.rules import sources
 from ecs_learn.rules._util import as_list, lookup
 from ecs_learn.rules.declare import rule
 from ecs_learn.rules.finding import RuleContext, Violation
+from ecs_learn.rules.kinds import Fact
 
 __all__ = ["LISTENER_PROTOCOLS", "RULES"]
 
@@ -24,7 +25,8 @@ LISTENER_PROTOCOLS: dict[str, tuple[str, ...]] = {
 
 @_ls(
     "ELB010",
-    summary="listener protocol must suit the load balancer type (needs the load balancer type)",
+    summary="listener protocol must suit the load balancer type",
+    needs={Fact.LOAD_BALANCER_TYPES},
     moto_enforces=True,
 )
 def protocol_for_type(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:

@@ -11,6 +11,7 @@ from ecs_learn.rules import sources
 from ecs_learn.rules._util import as_list, dicts
 from ecs_learn.rules.declare import rule
 from ecs_learn.rules.finding import RuleContext, Violation
+from ecs_learn.rules.kinds import Fact
 
 __all__ = ["ELB_NAME", "RULES"]
 
@@ -31,8 +32,8 @@ def _subnets(p: Mapping[str, Any]) -> tuple[str, list[Any]] | None:
 
 @_lb(
     "ELB001",
-    summary="an Application Load Balancer needs subnets in at least two Availability "
-    "Zones (the AZ check needs subnet AZs)",
+    summary="an Application Load Balancer needs subnets in at least two Availability Zones",
+    needs={Fact.SUBNET_AZS},
 )
 def alb_two_azs(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     if p.get("Type", "application") != "application":

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypedDict
+
+from ecs_learn.rules.kinds import Fact, Kind
 
 __all__ = ["Finding", "FindingDict", "Rule", "RuleContext", "Severity", "Violation"]
 
@@ -104,7 +106,6 @@ class RuleContext:
     mount_target_azs: frozenset[str] | None = None
     role_trust_principals: Mapping[str, frozenset[str]] | None = None
     allow_32_vcpu: bool = False
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -112,13 +113,14 @@ class Rule:
     """A named realism rule over one kind of payload."""
 
     id: str
-    kind: str
+    kind: Kind
     summary: str
     source: str
     func: Callable[[Mapping[str, Any], RuleContext], Iterable[Violation]]
     severity: Severity = Severity.ERROR
     error_code: str | None = None
     moto_enforces: bool = False
+    needs: frozenset[Fact] = frozenset()
 
     def __call__(
         self, payload: Mapping[str, Any], context: RuleContext | None = None

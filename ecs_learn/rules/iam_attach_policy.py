@@ -11,6 +11,7 @@ from ecs_learn.rules import sources
 from ecs_learn.rules._util import lookup
 from ecs_learn.rules.declare import rule
 from ecs_learn.rules.finding import RuleContext, Severity, Violation
+from ecs_learn.rules.kinds import Fact
 
 __all__ = ["MANAGED_POLICY_ARNS", "RULES"]
 
@@ -85,7 +86,8 @@ def deprecated_policy(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violat
 @_att(
     "IAM012",
     summary="execution-role policy on a role trusted by ecs-tasks, instance-role policy "
-    "on a role trusted by ec2 (needs role trust; advice)",
+    "on a role trusted by ec2 (advice)",
+    needs={Fact.ROLE_TRUST_PRINCIPALS},
     severity=Severity.WARNING,
     error_code=None,
     source=sources.IAM_ROLES,

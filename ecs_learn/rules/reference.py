@@ -10,29 +10,6 @@ from ecs_learn.rules import ALL_RULES, KINDS, Rule, rules_for
 
 __all__ = ["render_reference"]
 
-_KIND_TITLES = {
-    "task-definition": (
-        "Task definitions (RegisterTaskDefinition input / DescribeTaskDefinition output)"
-    ),
-    "service": "ECS services (CreateService / UpdateService)",
-    "run-task": "ECS RunTask",
-    "cluster": "ECS clusters (CreateCluster)",
-    "ecr-repository": "ECR repositories (CreateRepository / PutImageTagMutability)",
-    "ecr-lifecycle-policy": "ECR lifecycle policies (the policy document)",
-    "efs-file-system": "EFS file systems (CreateFileSystem)",
-    "efs-mount-target": "EFS mount targets (CreateMountTarget)",
-    "elbv2-load-balancer": "Load balancers (ELBv2 CreateLoadBalancer)",
-    "elbv2-listener": "Listeners (ELBv2 CreateListener)",
-    "elbv2-target-group": "Target groups (ELBv2 CreateTargetGroup)",
-    "scalable-target": "Scalable targets (Application Auto Scaling RegisterScalableTarget)",
-    "scaling-policy": "Scaling policies (Application Auto Scaling PutScalingPolicy)",
-    "scheduled-action": "Scheduled actions (Application Auto Scaling PutScheduledAction)",
-    "iam-role": "IAM roles (CreateRole)",
-    "iam-attach-policy": "IAM managed policies (AttachRolePolicy)",
-    "eks-fargate-profile": "EKS Fargate profiles (CreateFargateProfile)",
-    "eks-nodegroup": "EKS managed node groups (CreateNodegroup / UpdateNodegroupConfig)",
-}
-
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
@@ -43,6 +20,7 @@ def _row(rule: Rule) -> str:
         f"`{rule.id}`",
         rule.severity.value,
         _cell(rule.summary),
+        ", ".join(sorted(f.label for f in rule.needs)) or "-",
         f"`{rule.error_code}`" if rule.error_code else "n/a (advice)",
         "yes" if rule.moto_enforces else "no",
         _cell(rule.source),
@@ -65,9 +43,9 @@ def render_reference() -> str:
         "not enforce.",
         "*moto enforces* says whether moto 5.2 rejects the call by itself; where it does not, the",
         "strict sandbox (`ecs_learn.strict.enable()`) makes the mocked call fail as AWS would.",
-        "Rules whose summary says *needs ...* use facts about the account (the service's task",
-        "definition, target groups, subnet zones...) and stay silent when those are unknown, as",
-        "in `ecs-learn lint`.",
+        "*Needs* lists the facts about the account a rule reads (the service's task definition,",
+        "target groups, subnet zones...); the strict sandbox fetches them, and the rule stays",
+        "silent when they are unknown, as in `ecs-learn lint` of a single file.",
         "",
         f"{len(ALL_RULES)} rules: {errors} errors ({lenient} of them not enforced by moto), "
         f"{len(ALL_RULES) - errors} warnings.",
@@ -78,12 +56,12 @@ def render_reference() -> str:
         if not rules:
             continue
         lines += [
-            f"## {_KIND_TITLES.get(kind, kind)}",
+            f"## {kind.heading}",
             "",
             f"Kind: `{kind}`",
             "",
-            "| Rule | Severity | What it checks | AWS error | moto enforces | Source |",
-            "|---|---|---|---|---|---|",
+            "| Rule | Severity | What it checks | Needs | AWS error | moto enforces | Source |",
+            "|---|---|---|---|---|---|---|",
             *(_row(r) for r in rules),
             "",
         ]

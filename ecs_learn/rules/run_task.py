@@ -10,6 +10,7 @@ from ecs_learn.rules import _ecs, sources
 from ecs_learn.rules._util import as_int
 from ecs_learn.rules.declare import rule
 from ecs_learn.rules.finding import RuleContext, Violation
+from ecs_learn.rules.kinds import Fact
 
 __all__ = ["RULES"]
 
@@ -41,7 +42,8 @@ def launch_type_or_strategy(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[
 
 @_run(
     "RUN003",
-    summary="an awsvpc task definition needs networkConfiguration (needs the task definition)",
+    summary="an awsvpc task definition needs networkConfiguration",
+    needs={Fact.TASK_DEFINITION},
     moto_enforces=True,
 )
 def network_configuration_required(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
@@ -50,8 +52,8 @@ def network_configuration_required(p: Mapping[str, Any], ctx: RuleContext) -> It
 
 @_run(
     "RUN004",
-    summary="a non-awsvpc task definition must not get a networkConfiguration (needs "
-    "the task definition)",
+    summary="a non-awsvpc task definition must not get a networkConfiguration",
+    needs={Fact.TASK_DEFINITION},
 )
 def network_configuration_allowed(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     yield from _ecs.network_config_allowed(p, ctx)
@@ -59,8 +61,8 @@ def network_configuration_allowed(p: Mapping[str, Any], ctx: RuleContext) -> Ite
 
 @_run(
     "RUN005",
-    summary="FARGATE tasks need a task definition that requires FARGATE (needs the task "
-    "definition)",
+    summary="FARGATE tasks need a task definition that requires FARGATE",
+    needs={Fact.TASK_DEFINITION},
 )
 def fargate_compatible(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     yield from _ecs.fargate_compatible(p, ctx)

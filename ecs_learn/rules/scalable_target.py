@@ -10,6 +10,7 @@ from ecs_learn.rules import _aas, sources
 from ecs_learn.rules._util import as_int
 from ecs_learn.rules.declare import rule
 from ecs_learn.rules.finding import RuleContext, Severity, Violation
+from ecs_learn.rules.kinds import Fact
 
 __all__ = ["RULES"]
 
@@ -58,8 +59,8 @@ def min_zero(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
 
 @_st(
     "AAS004",
-    summary="registering a new target needs MinCapacity and MaxCapacity (needs the "
-    "registered targets)",
+    summary="registering a new target needs MinCapacity and MaxCapacity",
+    needs={Fact.SCALABLE_TARGETS},
 )
 def first_registration(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     if ctx.scalable_targets is None:

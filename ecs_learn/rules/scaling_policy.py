@@ -13,6 +13,7 @@ from ecs_learn.rules import _aas, sources
 from ecs_learn.rules._util import as_int, as_mapping, as_number, dicts, join
 from ecs_learn.rules.declare import rule
 from ecs_learn.rules.finding import RuleContext, Violation
+from ecs_learn.rules.kinds import Fact
 
 __all__ = ["RULES"]
 
@@ -45,7 +46,8 @@ def _metric(p: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]] | None:
 
 @_sp(
     "AAS010",
-    summary="the scalable target must be registered before a policy (needs the registered targets)",
+    summary="the scalable target must be registered before a policy",
+    needs={Fact.SCALABLE_TARGETS},
     error_code="ObjectNotFoundException",
 )
 def target_registered(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:

@@ -10,6 +10,7 @@ from ecs_learn.rules import _ecs, sources
 from ecs_learn.rules._util import NAME_255, as_int, as_list, dicts, join, lookup
 from ecs_learn.rules.declare import rule
 from ecs_learn.rules.finding import RuleContext, Violation
+from ecs_learn.rules.kinds import Fact
 
 __all__ = ["RULES"]
 
@@ -51,7 +52,8 @@ def launch_type_or_strategy(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[
 
 @_svc(
     "SVC004",
-    summary="an awsvpc task definition needs networkConfiguration (needs the task definition)",
+    summary="an awsvpc task definition needs networkConfiguration",
+    needs={Fact.TASK_DEFINITION},
 )
 def network_configuration_required(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     if _is_create(p):
@@ -60,8 +62,8 @@ def network_configuration_required(p: Mapping[str, Any], ctx: RuleContext) -> It
 
 @_svc(
     "SVC005",
-    summary="a non-awsvpc task definition must not get a networkConfiguration "
-    "(needs the task definition)",
+    summary="a non-awsvpc task definition must not get a networkConfiguration",
+    needs={Fact.TASK_DEFINITION},
 )
 def network_configuration_allowed(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     yield from _ecs.network_config_allowed(p, ctx)
@@ -69,8 +71,8 @@ def network_configuration_allowed(p: Mapping[str, Any], ctx: RuleContext) -> Ite
 
 @_svc(
     "SVC006",
-    summary="FARGATE services need a task definition that requires FARGATE (needs the "
-    "task definition)",
+    summary="FARGATE services need a task definition that requires FARGATE",
+    needs={Fact.TASK_DEFINITION},
 )
 def fargate_compatible(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     yield from _ecs.fargate_compatible(p, ctx)
@@ -78,8 +80,8 @@ def fargate_compatible(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Viola
 
 @_svc(
     "SVC007",
-    summary="target groups must be type ip for awsvpc, instance for bridge/host (needs "
-    "the task definition and target groups)",
+    summary="target groups must be type ip for awsvpc, instance for bridge/host",
+    needs={Fact.TASK_DEFINITION, Fact.TARGET_GROUPS},
 )
 def target_type(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     if ctx.task_definition is None or ctx.target_groups is None:
@@ -101,8 +103,8 @@ def target_type(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
 
 @_svc(
     "SVC008",
-    summary="loadBalancers containerName and containerPort must exist in the task "
-    "definition (needs the task definition)",
+    summary="loadBalancers containerName and containerPort must exist in the task definition",
+    needs={Fact.TASK_DEFINITION},
 )
 def load_balancer_container(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     td = ctx.task_definition
@@ -156,7 +158,8 @@ def assign_public_ip(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violati
 
 @_svc(
     "SVC012",
-    summary="a service's target group must belong to a load balancer (needs target groups)",
+    summary="a service's target group must belong to a load balancer",
+    needs={Fact.TARGET_GROUPS},
 )
 def target_group_attached(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     if ctx.target_groups is None:

@@ -24,8 +24,9 @@ from contextlib import contextmanager
 
 from ecs_learn.sandbox import botocore_layer
 from ecs_learn.strict import hooks, state
+from ecs_learn.strict.hooks import AdviceWarning
 
-__all__ = ["disable", "enable", "is_enabled", "lenient"]
+__all__ = ["AdviceWarning", "disable", "enable", "is_enabled", "lenient"]
 
 # On import, so that clients made between this import and enable() are checked too
 # (a client copies its session's handlers when it is made).

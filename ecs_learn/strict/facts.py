@@ -9,11 +9,13 @@ and the network guard refuses anything moto did not intercept.
 
 from __future__ import annotations
 
+import json
+import urllib.parse
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from ecs_learn.rules import RuleContext
+from ecs_learn.rules import Kind, RuleContext, facts_needed
 from ecs_learn.rules._util import as_list, dicts
 from ecs_learn.sandbox import botocore_layer
 from ecs_learn.sandbox.endpoint import is_loopback_host
@@ -45,9 +47,12 @@ class FactFetcher:
 
     # --- facts per operation -------------------------------------------------------------
 
-    def context_for(self, kind: str, params: Mapping[str, Any], where: Endpoint) -> RuleContext:
+    def context_for(self, kind: Kind, params: Mapping[str, Any], where: Endpoint) -> RuleContext:
+        """The facts the rules of ``kind`` declare they need (none fetched otherwise)."""
         builder = _BUILDERS.get(kind)
-        return builder(self, params, where) if builder else RuleContext()
+        if builder is None or not facts_needed(kind):
+            return RuleContext()
+        return builder(self, params, where)
 
     def task_definition(self, params: Mapping[str, Any], where: Endpoint) -> Any:
         ref = params.get("taskDefinition")
@@ -163,12 +168,44 @@ def _scaling_context(f: FactFetcher, params: Mapping[str, Any], where: Endpoint)
     return RuleContext(scalable_targets=f.scalable_targets(params, where))
 
 
-_BUILDERS: dict[str, Callable[[FactFetcher, Mapping[str, Any], Endpoint], RuleContext]] = {
-    "service": _ecs_context,
-    "run-task": _ecs_context,
-    "efs-mount-target": _mount_target_context,
-    "elbv2-load-balancer": _load_balancer_context,
-    "elbv2-listener": _listener_context,
-    "scalable-target": _scaling_context,
-    "scaling-policy": _scaling_context,
+def _trust_principals(document: Any) -> frozenset[str]:
+    """The service principals a trust policy lets assume the role (Allow statements)."""
+    if isinstance(document, str):
+        try:
+            document = json.loads(urllib.parse.unquote(document))
+        except ValueError:
+            return frozenset()
+    found: set[str] = set()
+    for _, statement in dicts((document or {}).get("Statement")):
+        if statement.get("Effect") != "Allow":
+            continue
+        principal = statement.get("Principal")
+        services = principal.get("Service") if isinstance(principal, Mapping) else None
+        names = [services] if isinstance(services, str) else as_list(services) or []
+        found.update(s for s in names if isinstance(s, str))
+    return frozenset(found)
+
+
+def _attach_policy_context(
+    f: FactFetcher, params: Mapping[str, Any], where: Endpoint
+) -> RuleContext:
+    name = params.get("RoleName")
+    if not isinstance(name, str):
+        return RuleContext()
+    found = f.call("iam", where, "get_role", RoleName=name)
+    if found is None:
+        return RuleContext()
+    trust = _trust_principals(found["Role"].get("AssumeRolePolicyDocument"))
+    return RuleContext(role_trust_principals={name: trust})
+
+
+_BUILDERS: dict[Kind, Callable[[FactFetcher, Mapping[str, Any], Endpoint], RuleContext]] = {
+    Kind.SERVICE: _ecs_context,
+    Kind.RUN_TASK: _ecs_context,
+    Kind.EFS_MOUNT_TARGET: _mount_target_context,
+    Kind.ELBV2_LOAD_BALANCER: _load_balancer_context,
+    Kind.ELBV2_LISTENER: _listener_context,
+    Kind.SCALABLE_TARGET: _scaling_context,
+    Kind.SCALING_POLICY: _scaling_context,
+    Kind.IAM_ATTACH_POLICY: _attach_policy_context,
 }

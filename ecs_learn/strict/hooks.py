@@ -3,13 +3,15 @@
 ``before_call`` (after botocore's own parameter validation) runs the rules over the
 caller's keyword arguments and, when an ERROR rule fires, answers with a 400 so that
 botocore raises the modelled exception itself (see ``BaseClient._make_api_call``).
-The hook does nothing while strict mode is off, inside ``strict.lenient()`` (the
-layer's lenient scope) and for ecs-learn's own calls.
+WARNING rules (advice AWS does not enforce) do not fail the call: each is shown as
+an :class:`AdviceWarning`. The hook does nothing while strict mode is off, inside
+``strict.lenient()`` (the layer's lenient scope) and for ecs-learn's own calls.
 """
 
 from __future__ import annotations
 
 import logging
+import warnings
 from typing import Any
 
 from ecs_learn.rules import Finding, RuleContext, Severity, check
@@ -20,7 +22,11 @@ from ecs_learn.strict.facts import Endpoint, FactFetcher
 from ecs_learn.strict.operations import OPERATIONS, Operation
 from ecs_learn.strict.response import error_response, explain
 
-__all__ = ["HOOK", "install"]
+__all__ = ["HOOK", "AdviceWarning", "install"]
+
+
+class AdviceWarning(UserWarning):
+    """A call AWS accepts, but that is probably not what the learner meant (a WARNING rule)."""
 
 log = logging.getLogger(__name__)
 _FETCHER = FactFetcher()
@@ -38,6 +44,11 @@ def _findings(op: Operation, call: Call) -> list[Finding]:
     except Exception:  # a rule bug must not break the learner's call; log it for us
         log.exception("ecs-learn strict: checking %s failed", op.kind)
         return []
+    for advice in (f for f in findings if f.severity is Severity.WARNING):
+        field = ".".join(p for p in (op.path_prefix, advice.path) if p) or "the request"
+        warnings.warn(
+            f"{advice.rule_id} at {field}: {advice.message}", AdviceWarning, stacklevel=2
+        )
     return [f for f in findings if f.severity is Severity.ERROR]
 
 

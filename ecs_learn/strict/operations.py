@@ -7,6 +7,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ecs_learn.rules.kinds import Kind
+
 __all__ = ["OPERATIONS", "Operation"]
 
 
@@ -27,7 +29,7 @@ def _lifecycle_document(params: Mapping[str, Any]) -> Mapping[str, Any] | None:
 class Operation:
     """One checked operation: its rule kind, how to get the payload, and where paths live."""
 
-    kind: str
+    kind: Kind
     primary_code: str
     payload: Callable[[Mapping[str, Any]], Mapping[str, Any] | None] = _same
     path_prefix: str = ""
@@ -35,40 +37,44 @@ class Operation:
 
 # Keyed by (hyphenized botocore service id, operation name), as in botocore event names.
 OPERATIONS: dict[tuple[str, str], Operation] = {
-    ("ecs", "RegisterTaskDefinition"): Operation("task-definition", "ClientException"),
-    ("ecs", "CreateService"): Operation("service", "InvalidParameterException"),
-    ("ecs", "UpdateService"): Operation("service", "InvalidParameterException"),
-    ("ecs", "RunTask"): Operation("run-task", "InvalidParameterException"),
-    ("ecs", "CreateCluster"): Operation("cluster", "InvalidParameterException"),
-    ("ecr", "CreateRepository"): Operation("ecr-repository", "InvalidParameterException"),
-    ("ecr", "PutImageTagMutability"): Operation("ecr-repository", "InvalidParameterException"),
+    ("ecs", "RegisterTaskDefinition"): Operation(Kind.TASK_DEFINITION, "ClientException"),
+    ("ecs", "CreateService"): Operation(Kind.SERVICE, "InvalidParameterException"),
+    ("ecs", "UpdateService"): Operation(Kind.SERVICE, "InvalidParameterException"),
+    ("ecs", "RunTask"): Operation(Kind.RUN_TASK, "InvalidParameterException"),
+    ("ecs", "CreateCluster"): Operation(Kind.CLUSTER, "InvalidParameterException"),
+    ("ecr", "CreateRepository"): Operation(Kind.ECR_REPOSITORY, "InvalidParameterException"),
+    ("ecr", "PutImageTagMutability"): Operation(Kind.ECR_REPOSITORY, "InvalidParameterException"),
     ("ecr", "PutLifecyclePolicy"): Operation(
-        "ecr-lifecycle-policy",
+        Kind.ECR_LIFECYCLE_POLICY,
         "InvalidParameterException",
         _lifecycle_document,
         "lifecyclePolicyText",
     ),
-    ("efs", "CreateFileSystem"): Operation("efs-file-system", "BadRequest"),
-    ("efs", "CreateMountTarget"): Operation("efs-mount-target", "MountTargetConflict"),
+    ("efs", "CreateFileSystem"): Operation(Kind.EFS_FILE_SYSTEM, "BadRequest"),
+    ("efs", "CreateMountTarget"): Operation(Kind.EFS_MOUNT_TARGET, "MountTargetConflict"),
     ("elastic-load-balancing-v2", "CreateLoadBalancer"): Operation(
-        "elbv2-load-balancer", "ValidationError"
+        Kind.ELBV2_LOAD_BALANCER, "ValidationError"
     ),
-    ("elastic-load-balancing-v2", "CreateListener"): Operation("elbv2-listener", "ValidationError"),
+    ("elastic-load-balancing-v2", "CreateListener"): Operation(
+        Kind.ELBV2_LISTENER, "ValidationError"
+    ),
     ("elastic-load-balancing-v2", "CreateTargetGroup"): Operation(
-        "elbv2-target-group", "ValidationError"
+        Kind.ELBV2_TARGET_GROUP, "ValidationError"
     ),
     ("application-auto-scaling", "RegisterScalableTarget"): Operation(
-        "scalable-target", "ValidationException"
+        Kind.SCALABLE_TARGET, "ValidationException"
     ),
     ("application-auto-scaling", "PutScalingPolicy"): Operation(
-        "scaling-policy", "ValidationException"
+        Kind.SCALING_POLICY, "ValidationException"
     ),
     ("application-auto-scaling", "PutScheduledAction"): Operation(
-        "scheduled-action", "ValidationException"
+        Kind.SCHEDULED_ACTION, "ValidationException"
     ),
-    ("iam", "CreateRole"): Operation("iam-role", "MalformedPolicyDocument"),
-    ("iam", "AttachRolePolicy"): Operation("iam-attach-policy", "NoSuchEntity"),
-    ("eks", "CreateFargateProfile"): Operation("eks-fargate-profile", "InvalidParameterException"),
-    ("eks", "CreateNodegroup"): Operation("eks-nodegroup", "InvalidParameterException"),
-    ("eks", "UpdateNodegroupConfig"): Operation("eks-nodegroup", "InvalidParameterException"),
+    ("iam", "CreateRole"): Operation(Kind.IAM_ROLE, "MalformedPolicyDocument"),
+    ("iam", "AttachRolePolicy"): Operation(Kind.IAM_ATTACH_POLICY, "NoSuchEntity"),
+    ("eks", "CreateFargateProfile"): Operation(
+        Kind.EKS_FARGATE_PROFILE, "InvalidParameterException"
+    ),
+    ("eks", "CreateNodegroup"): Operation(Kind.EKS_NODEGROUP, "InvalidParameterException"),
+    ("eks", "UpdateNodegroupConfig"): Operation(Kind.EKS_NODEGROUP, "InvalidParameterException"),
 }

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
+import warnings
 
 import boto3
 import pytest
@@ -77,5 +79,35 @@ def test_enable_is_idempotent_and_lenient_nests() -> None:
                 ecs.register_task_definition(
                     family="x y", containerDefinitions=[{"name": "a", "image": "b", "memory": 64}]
                 )
+    finally:
+        strict.disable()
+
+
+def test_advice_rules_warn_with_the_facts_strict_fetches(sandbox: object) -> None:
+    # IAM012 needs the role's trust policy: strict fetches it and warns, the call succeeds.
+    iam = boto3.client("iam")
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "ec2.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    iam.create_role(RoleName="wrong-trust", AssumeRolePolicyDocument=json.dumps(trust))
+    policy = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+    strict.enable()
+    try:
+        with pytest.warns(strict.AdviceWarning, match=r"IAM012 at RoleName: .*ecs-tasks"):
+            iam.attach_role_policy(RoleName="wrong-trust", PolicyArn=policy)
+        attached = iam.list_attached_role_policies(RoleName="wrong-trust")["AttachedPolicies"]
+        assert [p["PolicyArn"] for p in attached] == [policy]
+        trust["Statement"][0]["Principal"] = {"Service": "ecs-tasks.amazonaws.com"}
+        iam.create_role(RoleName="right-trust", AssumeRolePolicyDocument=json.dumps(trust))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", strict.AdviceWarning)
+            iam.attach_role_policy(RoleName="right-trust", PolicyArn=policy)
     finally:
         strict.disable()
