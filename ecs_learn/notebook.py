@@ -13,6 +13,7 @@ from typing import Any
 
 from ecs_learn.checks import AccountReader, CheckResult, Lab, LabReport, get_lab
 from ecs_learn.checks.catalog import UnknownCheckError, UnknownLabError
+from ecs_learn.errors import EcsLearnError
 from ecs_learn.sandbox import Sandbox, get_sandbox
 
 __all__ = ["GRADING_ENV", "CheckFailedError", "LabSession", "open_lab"]
@@ -20,18 +21,11 @@ __all__ = ["GRADING_ENV", "CheckFailedError", "LabSession", "open_lab"]
 GRADING_ENV = "ECS_LEARN_GRADING"
 
 
-class _CleanError(Exception):
-    """An error shown to a learner as one line, without a traceback (IPython hook)."""
-
-    def _render_traceback_(self) -> list[str]:
-        return [f"{type(self).__name__}: {self}"]
-
-
-class CheckFailedError(_CleanError, AssertionError):
+class CheckFailedError(EcsLearnError, AssertionError):
     """Raised under grading when a check does not pass, so the cell fails."""
 
 
-class LabNotFoundError(_CleanError, LookupError):
+class LabNotFoundError(EcsLearnError, LookupError):
     """An unknown lab or check id (the message lists the valid ones)."""
 
 
@@ -46,6 +40,7 @@ class LabSession:
         self.lab = lab
         self.sandbox = sandbox
         self._reader = AccountReader.for_sandbox(sandbox)
+        self._warm_up_told = False
 
     def client(self, service: str) -> Any:
         """A boto3 client on the sandbox (plain ``boto3.client`` works just as well)."""
@@ -57,7 +52,7 @@ class LabSession:
             item = self.lab.get_check(check_id)
         except UnknownCheckError as exc:
             raise LabNotFoundError(str(exc)) from None
-        self.sandbox.wait_ready()
+        self._tell_warm_up_problem()
         result = self.lab.run(item.id, self._reader)
         if _grading() and not result.passed:
             _display(result)
@@ -66,7 +61,7 @@ class LabSession:
 
     def report(self) -> LabReport:
         """Every check of the lab at once."""
-        self.sandbox.wait_ready()
+        self._tell_warm_up_problem()
         return self.lab.run_all(self._reader)
 
     def reset(self) -> None:
@@ -79,10 +74,21 @@ class LabSession:
 
         return QuizWidget(topic=topic, count=count)
 
+    def _tell_warm_up_problem(self) -> None:
+        """Wait for the warm-up; once, say so if it failed (before the first result)."""
+        self.sandbox.wait_ready()
+        problem = self.sandbox.warm_up_problem
+        if problem is not None and not self._warm_up_told:
+            self._warm_up_told = True
+            print(f"Warning: {problem}")
+
     def __repr__(self) -> str:
+        problem = self.sandbox.warm_up_problem
         return (
             f"<ecs-learn lab {self.lab.id}: {self.lab.title} — {self.sandbox.mode} sandbox, "
-            f"account {self.sandbox.account_id}, region {self.sandbox.region}>"
+            f"account {self.sandbox.account_id}, region {self.sandbox.region}"
+            + (f"; warning: {problem}" if problem else "")
+            + ">"
         )
 
 

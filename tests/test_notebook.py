@@ -55,3 +55,26 @@ def test_reset_empties_the_account(lab: Any) -> None:
     lab.client("ecs").create_cluster(clusterName="temp")
     lab.reset()
     assert lab.client("ecs").list_clusters()["clusterArns"] == []
+
+
+def test_a_failed_warm_up_is_told_in_the_repr_and_before_the_first_check(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ecs_learn.sandbox import Sandbox, core
+
+    # A warm-up call botocore itself refuses (a required parameter is missing).
+    monkeypatch.setattr(core, "WARM_UP_CALLS", (("ecs", "describe_services"),))
+    monkeypatch.delenv("ECS_LEARN_GRADING", raising=False)
+    box = Sandbox().start(background=False)
+    try:
+        session = open_lab("01")
+        assert "warning: the mocked account's warm-up failed (ParamValidationError" in repr(
+            session
+        )
+        session.check("execution-role")
+        session.check("execution-role")
+        told = capsys.readouterr().out
+        assert told.count("Warning: the mocked account's warm-up failed") == 1
+    finally:
+        strict.disable()
+        box.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from typing import Any
 from ecs_learn.checks.reader import AccountReader
 from ecs_learn.checks.registry import Check, run_check
 from ecs_learn.checks.result import CheckResult, LabReport
+from ecs_learn.errors import EcsLearnError
 from ecs_learn.resources import labs_dir
 
 __all__ = [
@@ -24,24 +26,31 @@ __all__ = [
 ]
 
 
-class UnknownLabError(LookupError):
+class UnknownLabError(EcsLearnError, LookupError):
     """A lab id that does not exist; the message lists the valid ones."""
 
 
-class UnknownCheckError(LookupError):
+class UnknownCheckError(EcsLearnError, LookupError):
     """A check id that does not exist in a lab; the message lists the valid ones."""
 
 
 @dataclass(frozen=True)
-class Lab:
-    """A lab: its metadata and its checks, in notebook order."""
+class LabEntry:
+    """A lab's metadata alone (reading it imports no checks, boto3 or moto)."""
 
     id: str
     slug: str
     title: str
     notebook: str
     summary: str
-    checks: tuple[Check, ...]
+    checks_module: str
+
+
+@dataclass(frozen=True)
+class Lab(LabEntry):
+    """A lab: its metadata and its checks, in notebook order."""
+
+    checks: tuple[Check, ...] = ()
 
     @property
     def notebook_path(self) -> Path:
@@ -64,18 +73,6 @@ class Lab:
 
     def run_all(self, reader: AccountReader) -> LabReport:
         return LabReport(self.id, tuple(run_check(self.id, c, reader) for c in self.checks))
-
-
-@dataclass(frozen=True)
-class LabEntry:
-    """A lab's metadata alone (reading it imports no checks, boto3 or moto)."""
-
-    id: str
-    slug: str
-    title: str
-    notebook: str
-    summary: str
-    checks_module: str
 
 
 @functools.lru_cache(maxsize=1)
@@ -113,11 +110,4 @@ def get_lab(lab_id: str) -> Lab:
 @functools.cache
 def _load(entry: LabEntry) -> Lab:
     module = importlib.import_module(entry.checks_module)
-    return Lab(
-        id=entry.id,
-        slug=entry.slug,
-        title=entry.title,
-        notebook=entry.notebook,
-        summary=entry.summary,
-        checks=tuple(module.CHECKS),
-    )
+    return Lab(**dataclasses.asdict(entry), checks=tuple(module.CHECKS))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from ecs_learn.errors import EcsLearnError
+
 __all__ = ["AccountReader", "ReadOnlyClient", "WriteAttemptError"]
 
 _READ_PREFIXES = ("describe_", "list_", "get_", "batch_get_", "can_paginate")
 
 
-class WriteAttemptError(PermissionError):
+class WriteAttemptError(EcsLearnError, PermissionError):
     """A check tried to change the account; checks only read."""
 
 

@@ -11,13 +11,15 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ecs_learn.errors import EcsLearnError
+
 __all__ = ["PathError", "join", "path_exists", "resolve"]
 
 _SEGMENT = re.compile(r"(?P<key>[^.\[\]]+)?(?P<subs>(?:\[\d+\])*)")
 _SUB = re.compile(r"\[(\d+)\]")
 
 
-class PathError(LookupError):
+class PathError(EcsLearnError, LookupError):
     """The path does not name a field of the document."""
 
 

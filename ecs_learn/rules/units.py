@@ -12,12 +12,14 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ecs_learn.errors import EcsLearnError
+
 __all__ = ["UnitError", "parse_cpu", "parse_memory"]
 
 _AMOUNT = re.compile(r"\s*(?P<number>\d+(?:\.\d*)?|\.\d+)\s*(?P<unit>[A-Za-z]*)\s*")
 
 
-class UnitError(ValueError):
+class UnitError(EcsLearnError, ValueError):
     """The value is not a CPU or memory amount ECS understands."""
 
 

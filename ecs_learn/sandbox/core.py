@@ -160,6 +160,17 @@ class Sandbox:
         finally:
             self._ready.set()
 
+    @property
+    def warm_up_problem(self) -> str | None:
+        """What went wrong while warming up, in one line (``None`` when all went well)."""
+        error = self.warm_up_error
+        if error is None:
+            return None
+        return (
+            f"the mocked account's warm-up failed ({type(error).__name__}: {error}); the "
+            "first calls may be slow or fail. Restart the kernel to start it again."
+        )
+
     def wait_ready(self, timeout: float | None = 60.0) -> bool:
         """Block until the warm-up (if any) is done; True when it finished in time."""
         if threading.current_thread() is self._warm_thread and not self._ready.is_set():

@@ -5,10 +5,12 @@ from __future__ import annotations
 import ipaddress
 from urllib.parse import urlsplit
 
+from ecs_learn.errors import EcsLearnError
+
 __all__ = ["EndpointRefusedError", "is_loopback_host", "validate_endpoint"]
 
 
-class EndpointRefusedError(ValueError):
+class EndpointRefusedError(EcsLearnError, ValueError):
     """An endpoint that is not a moto server on this machine."""
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from ecs_learn.errors import EcsLearnError
 from ecs_learn.sandbox.endpoint import is_loopback_host
 
 __all__ = ["NetworkGuardError", "install_network_guard", "is_installed"]
@@ -18,7 +19,7 @@ __all__ = ["NetworkGuardError", "install_network_guard", "is_installed"]
 _MARK = "_ecs_learn_guarded"
 
 
-class NetworkGuardError(RuntimeError):
+class NetworkGuardError(EcsLearnError, RuntimeError):
     """A request that would have left the machine (for example to real AWS)."""
 
 
