@@ -6,12 +6,16 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
+
+from ecs_learn.errors import EcsLearnError
 
 __all__ = [
     "CHECK_TAG",
     "NotebookError",
     "cell_check_id",
+    "check_id_from_tags",
     "cell_source",
     "cell_tags",
     "read_notebook",
@@ -25,7 +29,7 @@ _CHECK_PREFIX = "check:"
 Notebook = dict[str, Any]
 
 
-class NotebookError(ValueError):
+class NotebookError(EcsLearnError, ValueError):
     """A file that is not a usable notebook; the message names the file and the reason."""
 
 
@@ -81,7 +85,12 @@ def cell_tags(cell: dict[str, Any]) -> list[str]:
 
 def cell_check_id(cell: dict[str, Any]) -> str | None:
     """The check id of a check cell (tagged ``check:<id>``), else ``None``."""
-    for tag in cell_tags(cell):
+    return check_id_from_tags(cell_tags(cell))
+
+
+def check_id_from_tags(tags: Iterable[str]) -> str | None:
+    """The check id in a cell's tags (``check:<id>``), else ``None``."""
+    for tag in tags:
         if tag.startswith(_CHECK_PREFIX):
             return tag[len(_CHECK_PREFIX) :]
     return None
