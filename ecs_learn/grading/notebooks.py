@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from pathlib import Path
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from ecs_learn.errors import EcsLearnError
@@ -15,9 +15,9 @@ __all__ = [
     "CHECK_TAG",
     "NotebookError",
     "cell_check_id",
-    "check_id_from_tags",
     "cell_source",
     "cell_tags",
+    "check_id_from_tags",
     "read_notebook",
     "write_notebook",
     "write_text_atomic",
