@@ -82,7 +82,7 @@ def _cell_identity(item: pytest.Item) -> tuple[int | None, int | None, tuple[str
     return (None, None, tags) if index < 0 else (index, code_index, tags)
 
 
-def _timed_out(report: pytest.TestReport, text: str, limit: float | None) -> bool:
+def _ran_past_limit(report: pytest.TestReport, text: str, limit: float | None) -> bool:
     if report.when != "call" or not report.failed:
         return False
     return bool(_TIMEOUT.search(text)) or (limit is not None and report.duration >= limit)
@@ -96,7 +96,7 @@ def cell_run(item: pytest.Item, report: pytest.TestReport, limit: float | None) 
     if report.passed and report.when != "call":
         return None
     text = _ANSI.sub("", report.longreprtext) if report.failed else ""
-    if _timed_out(report, text, limit):
+    if _ran_past_limit(report, text, limit):
         outcome = CellOutcome.TIMED_OUT
     elif report.failed:
         outcome = CellOutcome.FAILED
