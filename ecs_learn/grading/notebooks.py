@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from ecs_learn.errors import EcsLearnError
 
 __all__ = [
     "CHECK_TAG",
@@ -14,6 +17,7 @@ __all__ = [
     "cell_check_id",
     "cell_source",
     "cell_tags",
+    "check_id_from_tags",
     "read_notebook",
     "write_notebook",
     "write_text_atomic",
@@ -25,7 +29,7 @@ _CHECK_PREFIX = "check:"
 Notebook = dict[str, Any]
 
 
-class NotebookError(ValueError):
+class NotebookError(EcsLearnError, ValueError):
     """A file that is not a usable notebook; the message names the file and the reason."""
 
 
@@ -81,7 +85,12 @@ def cell_tags(cell: dict[str, Any]) -> list[str]:
 
 def cell_check_id(cell: dict[str, Any]) -> str | None:
     """The check id of a check cell (tagged ``check:<id>``), else ``None``."""
-    for tag in cell_tags(cell):
+    return check_id_from_tags(cell_tags(cell))
+
+
+def check_id_from_tags(tags: Iterable[str]) -> str | None:
+    """The check id in a cell's tags (``check:<id>``), else ``None``."""
+    for tag in tags:
         if tag.startswith(_CHECK_PREFIX):
             return tag[len(_CHECK_PREFIX) :]
     return None

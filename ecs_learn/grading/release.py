@@ -6,6 +6,7 @@ import copy
 import re
 from pathlib import Path
 
+from ecs_learn.errors import EcsLearnError
 from ecs_learn.grading.notebooks import Notebook, cell_source, read_notebook, write_notebook
 
 __all__ = ["PROMPT", "ReleaseError", "release_notebook", "student_version"]
@@ -15,7 +16,7 @@ END = re.compile(r"^\s*#\s*END SOLUTION\s*$")
 PROMPT = "# YOUR CODE HERE"
 
 
-class ReleaseError(ValueError):
+class ReleaseError(EcsLearnError, ValueError):
     """A malformed solution fence; the message names the notebook and the cell."""
 
 
