@@ -141,7 +141,9 @@ def test_failed_calls_reach_no_after_call_hook(seen: list[Any]) -> None:
 
 
 def test_only_the_layer_registers_botocore_handlers() -> None:
-    registration = re.compile(r"BUILTIN_HANDLERS|events\.register|gc\.get_objects")
+    registration = re.compile(
+        r"BUILTIN_HANDLERS\.(append|extend|insert)|events\.register|gc\.get_objects"
+    )
     offenders = [
         str(path.relative_to(PACKAGE))
         for path in PACKAGE.rglob("*.py")
