@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ecs_learn.atomic import write_text_atomic
 from ecs_learn.errors import EcsLearnError
 
 __all__ = [
@@ -20,7 +19,6 @@ __all__ = [
     "check_id_from_tags",
     "read_notebook",
     "write_notebook",
-    "write_text_atomic",
 ]
 
 CHECK_TAG = "ecs-learn-check"
@@ -53,19 +51,6 @@ def read_notebook(path: Path) -> Notebook:
         if not isinstance(cell, dict) or cell.get("cell_type") not in ("code", "markdown", "raw"):
             raise NotebookError(f"{path}: cell {index} is not a notebook cell")
     return data
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_notebook(nb: Notebook, path: Path) -> None:

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypedDict
 
+from ecs_learn.atomic import write_text_atomic
 from ecs_learn.checks.result import CheckResult, CheckResultDict, LabReport
 from ecs_learn.errors import EcsLearnError
-from ecs_learn.grading.notebooks import check_id_from_tags, write_text_atomic
+from ecs_learn.grading.notebooks import check_id_from_tags
 
 __all__ = [
     "FORMAT",

@@ -19,8 +19,8 @@ import io
 import json
 from pathlib import Path
 
+from ecs_learn.atomic import write_text_atomic
 from ecs_learn.checks.catalog import Lab
-from ecs_learn.grading.notebooks import write_text_atomic
 from ecs_learn.grading.submission import SubmissionResult
 
 __all__ = ["CSV_COLUMNS_AFTER_CHECKS", "write_csv", "write_json"]
