@@ -26,6 +26,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
+from ecs_learn.errors import EcsLearnError
+
 if TYPE_CHECKING:
     from fsrs import Scheduler
     from fsrs.card import CardDict
@@ -68,7 +70,7 @@ class ProgressDict(TypedDict):
     items: dict[str, ItemProgressDict]
 
 
-class ProgressError(Exception):
+class ProgressError(EcsLearnError):
     """Progress cannot be read or written (a user-facing problem, not a bug)."""
 
 

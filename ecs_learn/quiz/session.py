@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
+from ecs_learn.errors import EcsLearnError
 from ecs_learn.quiz.model import Item, ItemType
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ __all__ = [
 RATINGS: dict[int, str] = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
 
-class AnswerFormatError(ValueError):
+class AnswerFormatError(EcsLearnError, ValueError):
     """The learner's input is not an answer to this question (ask again)."""
 
 
