@@ -121,7 +121,7 @@ def validate(path: Path, *, notes: Path | None = None, use_schema: bool = False)
     With ``use_schema`` the structure is checked by jsonschema against
     ``bank.schema.json``; otherwise by the equivalent fast checks.
     """
-    from ecs_learn.quiz.checks import content_problems, structure_problems
+    from ecs_learn.quiz.crosscheck import content_problems, structure_problems
     from ecs_learn.quiz.source import parse_bank_file
 
     problems: list[BankProblem] = []
