@@ -35,8 +35,6 @@ quiz_app = typer.Typer(
     no_args_is_help=False,
 )
 
-_CORRECT, _AGAIN = 3, 1  # fsrs ratings recorded for a right and a wrong answer
-
 
 def show_feedback(console: Terminal, item: Item, catalog: Catalog) -> None:
     """The explanation, the erratum if any, and where to read more."""
@@ -124,13 +122,13 @@ def quiz(
             console.print(" The answer: " + shown)
         show_feedback(console, item, catalog)
         if scheduler is None:
-            from ecs_learn.quiz import build_scheduler
+            from ecs_learn.quiz import build_scheduler, rating_for_answer
 
             scheduler = build_scheduler(fuzz=env.fuzz)
         try:
             store.record(
                 item.id,
-                _CORRECT if right else _AGAIN,
+                rating_for_answer(right),
                 env.now(),
                 scheduler=scheduler,
                 source="quiz",
