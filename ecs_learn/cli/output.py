@@ -25,6 +25,7 @@ __all__ = [
     "exit_code_for",
     "out_console",
     "print_error",
+    "print_warning",
     "report",
     "table_console",
 ]
@@ -64,6 +65,11 @@ def print_error(message: str) -> None:
     errors = err_console()
     errors.print("error:", style="bold red", end=" ")
     errors.print(message)
+
+
+def print_warning(message: str) -> None:
+    """``warning: <message>`` on stderr: something was wrong, and was dealt with."""
+    err_console().print(f"warning: {message}", style="bold yellow")
 
 
 def exit_code_for(error: EcsLearnError) -> int:

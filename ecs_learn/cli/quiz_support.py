@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ecs_learn.cli.output import EXIT_FAILED, CliError, err_console, out_console
+from ecs_learn.cli.output import EXIT_FAILED, CliError, out_console, print_warning
 from ecs_learn.cli.terminal import Terminal
 
 if TYPE_CHECKING:
@@ -129,7 +129,7 @@ class QuizEnv:
         from ecs_learn.quiz import ProgressStore
 
         def warn(corrupt: object) -> None:
-            err_console().print(f"warning: {corrupt}", style="bold yellow")
+            print_warning(str(corrupt))
 
         pause = os.environ.get(_PAUSE_ENV)
         hook = None

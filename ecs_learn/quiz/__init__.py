@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         build_scheduler,
     )
     from ecs_learn.quiz.rating import RATINGS, Rating, State, parse_rating, rating_for_answer
+    from ecs_learn.quiz.runner import NoQuestionsError, SessionRunner
     from ecs_learn.quiz.session import (
         AnswerFormatError,
         CardQueue,
@@ -56,12 +57,14 @@ __all__ = [
     "Erratum",
     "Item",
     "ItemType",
+    "NoQuestionsError",
     "Progress",
     "ProgressError",
     "ProgressStore",
     "Question",
     "Rating",
     "ReviewResult",
+    "SessionRunner",
     "State",
     "Stats",
     "TopicStats",
@@ -83,6 +86,7 @@ _HOMES = {
     "problems": ("BankError", "BankProblem"),
     "progress": ("CorruptProgress", "Progress", "ProgressError", "ReviewResult", "build_scheduler"),
     "rating": ("RATINGS", "Rating", "State", "parse_rating", "rating_for_answer"),
+    "runner": ("NoQuestionsError", "SessionRunner"),
     "session": ("AnswerFormatError", "CardQueue", "Question", "build_questions", "choose_cards"),
     "stats": ("Stats", "TopicStats", "compute_stats"),
     "store": ("ProgressStore",),
