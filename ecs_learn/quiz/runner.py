@@ -72,11 +72,11 @@ class SessionRunner:
     now: Callable[[], datetime]
     fuzz: bool = True
     pause: bool = False
+    transcript: Transcript = field(init=False, repr=False)
     _scheduler: Scheduler | None = field(default=None, init=False, repr=False)
 
-    @property
-    def transcript(self) -> Transcript:
-        return Transcript(self.out, self.catalog.sections)
+    def __post_init__(self) -> None:
+        self.transcript = Transcript(self.out, self.catalog.sections)
 
     def quiz(self, topic: str | None, count: int, rng: random.Random) -> QuizScore:
         """Ask up to ``count`` shuffled choice questions; each answer is graded, explained
