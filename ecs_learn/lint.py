@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ecs_learn.errors import EcsLearnError
 from ecs_learn.rules import KINDS, Finding, RuleContext, Severity, check
 from ecs_learn.rules.paths import join
 
@@ -31,7 +32,7 @@ __all__ = [
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 
 
-class LintInputError(ValueError):
+class LintInputError(EcsLearnError, ValueError):
     """The document cannot be linted (wrong shape, unknown kind...)."""
 
 

@@ -1,19 +1,35 @@
 """The ``ecs-learn`` command line: a thin typer app assembled from one module per area.
 
-Each area module (``lab``, ``quiz``, ``lint``, ``grade``...) registers its commands and
-imports its heavy dependencies inside the command bodies, so that ``ecs-learn quiz``
-never pays for boto3, moto or Jupyter.
+Each area module (``lab``, ``quiz``, ``lint``, ``grade``...) declares its commands (see
+:mod:`ecs_learn.cli.commands`) and imports its heavy dependencies inside the command
+bodies, so that ``ecs-learn quiz`` never pays for boto3, moto or Jupyter. A command
+reports a mistake by raising an :class:`~ecs_learn.errors.EcsLearnError`; the root group
+turns it into a message on stderr and an exit status (:mod:`ecs_learn.cli.output`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import typer
 
+from ecs_learn.cli.output import report
 from ecs_learn.cli.plain import PlainGroup
+from ecs_learn.errors import EcsLearnError
 
-__all__ = ["main", "make_app"]
+__all__ = ["RootGroup", "main", "make_app"]
+
+
+class RootGroup(PlainGroup):
+    """The ``ecs-learn`` group: every command runs inside it, so it is the one place
+    where an :class:`EcsLearnError` becomes ``error: ...`` and an exit status."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except EcsLearnError as error:
+            report(error)
 
 
 def _root() -> None:
@@ -26,7 +42,7 @@ def make_app(argv: Sequence[str] = ()) -> typer.Typer:
 
     app = typer.Typer(
         name="ecs-learn",
-        cls=PlainGroup,
+        cls=RootGroup,
         no_args_is_help=True,
         add_completion=False,
         pretty_exceptions_enable=False,

@@ -7,11 +7,14 @@ from typing import Annotated
 
 import typer
 
-from ecs_learn.cli.quiz_support import BanksOption, QuizEnv, fail, out_console
+from ecs_learn.cli.output import EXIT_FAILED, CliError, out_console
+from ecs_learn.cli.quiz_support import BanksOption, QuizEnv
 
-__all__ = ["export_app", "register"]
+__all__ = ["app", "export_app"]
 
+app = typer.Typer()
 export_app = typer.Typer(help="Export the question banks to other tools.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
 
 
 @export_app.command("anki")
@@ -22,20 +25,12 @@ def anki(
 ) -> None:
     """Write an Anki deck (one sub-deck per topic). Notes keep stable GUIDs, so importing
     a newer export updates the cards instead of duplicating them."""
-    from ecs_learn.quiz import UnknownTopicError
     from ecs_learn.quiz.anki import write_apkg
 
     catalog = QuizEnv(None, None, True, banks).catalog()
-    try:
-        items = catalog.items(topic)
-    except UnknownTopicError as error:
-        fail(str(error), 2)
+    items = catalog.items(topic)
     try:
         count = write_apkg(items, out, dict(catalog.sections))
     except OSError as error:
-        fail(f"cannot write {out}: {error.strerror or error}")
+        raise CliError(f"cannot write {out}: {error.strerror or error}", code=EXIT_FAILED) from None
     out_console().print(f"Wrote {count} notes to {out}")
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(export_app, name="export")

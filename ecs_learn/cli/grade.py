@@ -9,12 +9,15 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-__all__ = ["register"]
+from ecs_learn.cli.output import CliError
 
-err = Console(stderr=True)
+__all__ = ["app"]
+
+app = typer.Typer()
 out = Console()
 
 
+@app.command("grade")
 def grade(
     submissions: Annotated[Path, typer.Argument(help="Folder of submitted notebooks (*.ipynb).")],
     lab_id: Annotated[str, typer.Option("--lab", help="Lab id, e.g. 01.")],
@@ -40,15 +43,13 @@ def grade(
     from ecs_learn.grading.report import write_csv, write_json
 
     if not submissions.is_dir():
-        err.print(f"[red]error:[/red] {submissions} is not a folder of submissions")
-        raise typer.Exit(2)
+        raise CliError(f"{submissions} is not a folder of submissions")
     try:
         lab = get_lab(lab_id)
-    except UnknownLabError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from None
+    except UnknownLabError as exc:  # a LookupError, not yet an EcsLearnError
+        raise CliError(str(exc)) from None
     count = sum(1 for p in submissions.glob("*.ipynb") if not p.name.startswith("."))
-    with Progress(console=err, transient=True) as progress:
+    with Progress(console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task(f"grading lab {lab.id}", total=count)
         results = grade_folder(
             submissions,
@@ -65,7 +66,3 @@ def grade(
         note = f" — {r.reason}" if r.reason else ""
         out.print(f"{r.student:<24} {r.status:<8} {r.points:g}/{r.max_points:g}{note}")
     out.print(f"wrote {out_csv}" + (f" and {out_json}" if out_json else ""))
-
-
-def register(app: typer.Typer) -> None:
-    app.command("grade")(grade)

@@ -10,12 +10,15 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-__all__ = ["register"]
+from ecs_learn.cli.output import CliError, print_error
 
-err = Console(stderr=True)
+__all__ = ["app"]
+
+app = typer.Typer()
 out = Console()
 
 
+@app.command("lab", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def lab(
     ctx: typer.Context,
     directory: Annotated[
@@ -50,15 +53,11 @@ def lab(
         return
     workspace = (directory or default_workspace()).expanduser().resolve()
     if workspace.exists() and not workspace.is_dir():
-        err.print(f"[red]error:[/red] {workspace} exists and is not a folder")
-        raise typer.Exit(2)
+        raise CliError(f"{workspace} exists and is not a folder")
     try:
         copied = prepare_workspace(workspace)
     except OSError as exc:
-        err.print(
-            f"[red]error:[/red] cannot prepare the workspace {workspace}: {exc.strerror or exc}"
-        )
-        raise typer.Exit(2) from None
+        raise CliError(f"cannot prepare the workspace {workspace}: {exc.strerror or exc}") from None
     for item in copied:
         state = "copied" if item.created else "kept your copy of"
         out.print(f"{state} {item.notebook}")
@@ -77,6 +76,7 @@ def lab(
     os.execv(sys.executable, argv)
 
 
+@app.command("release")
 def release(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the student versions.")] = Path(
         "release"
@@ -96,18 +96,10 @@ def release(
     for source in paths:
         try:
             written = release_notebook(source, out_dir / source.name)
-        except (NotebookError, ReleaseError) as exc:
-            err.print(f"[red]error:[/red] {exc}")
+        except (NotebookError, ReleaseError) as exc:  # report it and go on with the others
+            print_error(str(exc))
             failed = True
             continue
         out.print(f"wrote {written}")
     if failed:
         raise typer.Exit(1)
-
-
-def register(app: typer.Typer) -> None:
-    app.command(
-        "lab",
-        context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
-    )(lab)
-    app.command("release")(release)

@@ -5,6 +5,9 @@ typer 0.29 converts every non-bool parameter through pydantic, which costs about
 the first question), so int/str/float/bool/Path parameters are converted here
 instead, with typer's own messages. If typer's private ``_runtime_param`` hook
 changes, these classes fall back to typer's own handling.
+
+The hook is private, so pyproject.toml bounds typer below its next minor release, and
+``tests/cli/test_plain.py`` fails if the quiz commands load pydantic again.
 """
 
 from __future__ import annotations

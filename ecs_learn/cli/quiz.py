@@ -3,51 +3,30 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
+from ecs_learn.cli.output import EXIT_FAILED, CliError, err_console, out_console, table_console
+from ecs_learn.cli.plain import PlainGroup
 from ecs_learn.cli.quiz_support import (
-    AnswerSource,
     BanksOption,
     DataDirOption,
     FuzzOption,
     NowOption,
-    PlainGroup,
     QuizEnv,
-    err_console,
-    fail,
-    out_console,
-    split_answers,
-    table_console,
 )
 
-if TYPE_CHECKING:
-    from ecs_learn.cli.terminal import Terminal
-    from ecs_learn.quiz import Catalog, Item
+__all__ = ["app", "quiz_app"]
 
-__all__ = ["quiz_app", "register"]
-
+app = typer.Typer()
 quiz_app = typer.Typer(
     cls=PlainGroup,
     help="Answer choice questions (single, multiple, scenario) drawn from the course notes.",
     invoke_without_command=True,
     no_args_is_help=False,
 )
-
-_CORRECT, _AGAIN = 3, 1  # fsrs ratings recorded for a right and a wrong answer
-
-
-def show_feedback(console: Terminal, item: Item, catalog: Catalog) -> None:
-    """The explanation, the erratum if any, and where to read more."""
-    console.print(item.explanation)
-    if item.erratum is not None:
-        console.print("Erratum", style="bold yellow", end="")
-        console.print(" — your notes say: " + item.erratum.notes_claim)
-        console.print("In fact", style="bold yellow", end="")
-        console.print(": " + item.erratum.truth)
-    title = catalog.sections.get(item.section) or item.section
-    console.print(f"Notes: {title} (notes.md#{item.section})", style="dim")
+app.add_typer(quiz_app, name="quiz")
 
 
 @quiz_app.callback()
@@ -75,73 +54,7 @@ def quiz(
         return
     import random
 
-    env = QuizEnv(data_dir, now, fuzz, banks)
-    catalog = env.catalog()
-    from ecs_learn.quiz import AnswerFormatError, ProgressError, UnknownTopicError, build_questions
-
-    try:
-        items = catalog.items(topic)
-    except UnknownTopicError as error:
-        fail(str(error), 2)
-    questions = build_questions(items, count, random.Random(seed))
-    if not questions:
-        fail(f"no choice questions{f' in topic {topic!r}' if topic else ''} yet")
-    console = out_console()
-    source = AnswerSource(split_answers(answers) if answers is not None else None, console)
-    store = env.store()
-    scheduler = None
-    asked = correct = 0
-    for number, question in enumerate(questions, 1):
-        item = question.item
-        console.print()
-        console.print(f"Question {number} of {len(questions)}", style="bold", end=" ")
-        console.print(f"· {item.topic} · {item.type.value}", style="dim")
-        console.print(item.prompt)
-        for n, choice in enumerate(question.choices, 1):
-            console.print(f"  {n}) {choice}")
-        hint = "numbers, e.g. 1,3" if question.multiple else "a number"
-        picked = None
-        while picked is None:
-            text = source.ask(f"Your answer ({hint}; q to quit): ")
-            if text is None or text.strip().lower() in ("q", "quit"):
-                break
-            try:
-                picked = question.parse(text)
-            except AnswerFormatError as error:
-                console.print(str(error), style="yellow")
-        if picked is None:
-            break
-        asked += 1
-        right = question.grade(picked)
-        correct += right
-        if right:
-            console.print("✔ Correct.", style="bold green")
-        else:
-            shown = ", ".join(
-                f"{n}) {question.choices[n - 1]}" for n in sorted(question.correct_numbers)
-            )
-            console.print("✘ Not quite.", style="bold red", end="")
-            console.print(" The answer: " + shown)
-        show_feedback(console, item, catalog)
-        if scheduler is None:
-            from ecs_learn.quiz import build_scheduler
-
-            scheduler = build_scheduler(fuzz=env.fuzz)
-        try:
-            store.record(
-                item.id,
-                _CORRECT if right else _AGAIN,
-                env.now(),
-                scheduler=scheduler,
-                source="quiz",
-            )
-        except ProgressError as error:
-            fail(str(error))
-    if asked < len(questions):
-        console.print(f"\nSession ended after {asked} of {len(questions)} questions.")
-    if asked:
-        console.print(f"Score: {correct}/{asked}", style="bold", end="")
-        console.print(f" ({100 * correct // asked}%)")
+    QuizEnv(data_dir, now, fuzz, banks).runner(answers).quiz(topic, count, random.Random(seed))
 
 
 @quiz_app.command("list")
@@ -152,13 +65,7 @@ def list_items(
     banks: BanksOption = None,
 ) -> None:
     """Every item: id, type, topic and notes section."""
-    from ecs_learn.quiz import UnknownTopicError
-
-    catalog = QuizEnv(data_dir, None, True, banks).catalog()
-    try:
-        items = catalog.items(topic)
-    except UnknownTopicError as error:
-        fail(str(error), 2)
+    items = QuizEnv(data_dir, None, True, banks).catalog().items(topic)
     rows = [
         {"id": item.id, "type": item.type.value, "topic": item.topic, "section": item.section}
         for item in items
@@ -200,18 +107,15 @@ def validate_banks(
         try:
             path = quizzes_dir()
         except FileNotFoundError as error:
-            fail(str(error))
+            raise CliError(str(error), code=EXIT_FAILED) from None
     result = validate(path, notes=notes, use_schema=True)
     if not result.ok:
         errors = err_console()
         for problem in result.problems:
             errors.print(str(problem))
         count = len(result.problems)
-        fail(f"{count} problem{'s' if count != 1 else ''} in {len(result.files)} file(s)")
+        plural = "s" if count != 1 else ""
+        raise CliError(f"{count} problem{plural} in {len(result.files)} file(s)", code=EXIT_FAILED)
     count = sum(len(bank.items) for bank in result.banks)
     out_console().print("✔", style="green", end=" ")
     out_console().print(f"{len(result.files)} bank(s), {count} items: valid")
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(quiz_app, name="quiz")

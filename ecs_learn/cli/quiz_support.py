@@ -1,7 +1,7 @@
 """What the quiz-side commands (``quiz``, ``cards``, ``stats``, ``export``) share: the
-common options, the clock, where progress lives, loading the banks, reading answers
-from a terminal, a pipe or ``--answers``, and reporting user mistakes without a
-traceback. Environment variables are read here, never in ``ecs_learn.quiz``.
+common options, the clock, where progress lives, loading the banks, and reading answers
+from a terminal, a pipe or ``--answers``. Environment variables are read here, never
+in ``ecs_learn.quiz``.
 """
 
 from __future__ import annotations
@@ -13,17 +13,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ecs_learn.cli.plain import PlainCommand, PlainGroup
+from ecs_learn.cli.output import EXIT_FAILED, CliError, out_console, print_warning
 from ecs_learn.cli.terminal import Terminal
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from ecs_learn.quiz import Catalog, ProgressStore
+    from ecs_learn.quiz.runner import SessionRunner
 
 __all__ = [
     "AnswerSource",
@@ -31,14 +30,8 @@ __all__ = [
     "DataDirOption",
     "FuzzOption",
     "NowOption",
-    "PlainCommand",
-    "PlainGroup",
     "QuizEnv",
-    "err_console",
-    "fail",
-    "out_console",
     "split_answers",
-    "table_console",
 ]
 
 DataDirOption = Annotated[
@@ -82,36 +75,13 @@ BanksOption = Annotated[
 _PAUSE_ENV = "ECS_LEARN_DEBUG_PAUSE_BEFORE_REPLACE"
 
 
-def out_console() -> Terminal:
-    return Terminal()
-
-
-def err_console() -> Terminal:
-    return Terminal(err=True)
-
-
-def table_console() -> Console:
-    """A rich console, for tables (off the quiz's hot path)."""
-    from rich.console import Console
-
-    return Console(highlight=False, soft_wrap=True, emoji=False)
-
-
-def fail(message: str, code: int = 1) -> NoReturn:
-    """Report a user mistake on stderr and exit with ``code`` (no traceback)."""
-    errors = err_console()
-    errors.print("error:", style="bold red", end=" ")
-    errors.print(message)
-    raise typer.Exit(code)
-
-
 def _parse_now(text: str | None) -> datetime:
     if not text:
         return datetime.now(timezone.utc)
     try:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        fail(f"--now / ECS_LEARN_NOW must be an ISO 8601 time, not {text!r}", 2)
+        raise CliError(f"--now / ECS_LEARN_NOW must be an ISO 8601 time, not {text!r}") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc)
@@ -149,15 +119,17 @@ class QuizEnv:
         try:
             return load_catalog(self.banks, cache_dir=self.cache_path())
         except FileNotFoundError as error:
-            fail(str(error))
+            raise CliError(str(error), code=EXIT_FAILED) from None
         except BankError as error:
-            fail(f"{error}\nrun `ecs-learn quiz validate` for details")
+            raise CliError(
+                f"{error}\nrun `ecs-learn quiz validate` for details", code=EXIT_FAILED
+            ) from None
 
     def store(self) -> ProgressStore:
         from ecs_learn.quiz import ProgressStore
 
         def warn(corrupt: object) -> None:
-            err_console().print(f"warning: {corrupt}", style="bold yellow")
+            print_warning(str(corrupt))
 
         pause = os.environ.get(_PAUSE_ENV)
         hook = None
@@ -168,6 +140,23 @@ class QuizEnv:
                 time.sleep(float(pause))
 
         return ProgressStore(self.data_path(), on_corrupt=warn, before_replace=hook)
+
+    def runner(self, answers: str | None) -> SessionRunner:
+        """A session over the banks and the progress, reading ``--answers`` when given
+        (else stdin) and printing to stdout."""
+        from ecs_learn.quiz.runner import SessionRunner
+
+        console = out_console()
+        source = AnswerSource(split_answers(answers) if answers is not None else None, console)
+        return SessionRunner(
+            self.catalog(),
+            self.store(),
+            source.ask,
+            console,
+            self.now,
+            fuzz=self.fuzz,
+            pause=source.interactive,
+        )
 
 
 def split_answers(text: str) -> list[str]:
@@ -198,18 +187,3 @@ class AnswerSource:
         elif not self.interactive:
             self._console.print(answer)  # a transcript shows what was read
         return answer
-
-    def wait(self, prompt: str) -> bool:
-        """In a terminal, wait for Enter (False on EOF); otherwise go straight on."""
-        if not self.interactive:
-            return True
-        return self.ask(prompt) is not None
-
-
-# -- start-up time --------------------------------------------------------------------------
-# typer 0.29 coerces every non-bool parameter through a pydantic TypeAdapter. Importing
-# pydantic and building the adapters costs about 50 ms per start, a third of the time
-# `ecs-learn quiz` takes to ask its first question. The quiz-side commands only take
-# str, int, Path and bool (or None); PlainGroup and PlainCommand convert those directly,
-# with the same error messages and ranges. Any other parameter, or another typer whose
-# internals differ, keeps typer's own coercion.

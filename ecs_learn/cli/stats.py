@@ -6,24 +6,20 @@ from typing import Annotated
 
 import typer
 
-from ecs_learn.cli.quiz_support import (
-    BanksOption,
-    DataDirOption,
-    NowOption,
-    PlainCommand,
-    QuizEnv,
-    fail,
-    out_console,
-    table_console,
-)
+from ecs_learn.cli.output import out_console, table_console
+from ecs_learn.cli.plain import PlainCommand
+from ecs_learn.cli.quiz_support import BanksOption, DataDirOption, NowOption, QuizEnv
 
-__all__ = ["register"]
+__all__ = ["app"]
+
+app = typer.Typer()
 
 
 def _percent(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.0f}%"
 
 
+@app.command("stats", cls=PlainCommand)
 def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     data_dir: DataDirOption = None,
@@ -31,15 +27,11 @@ def stats(
     banks: BanksOption = None,
 ) -> None:
     """Show due, learning and learned items per topic, accuracy and the weakest topics."""
-    from ecs_learn.quiz import ProgressError, compute_stats
+    from ecs_learn.quiz import compute_stats
 
     env = QuizEnv(data_dir, now, True, banks)
     catalog = env.catalog()
-    try:
-        progress = env.store().load()
-    except ProgressError as error:
-        fail(str(error))
-    result = compute_stats(catalog.items(), progress, env.now())
+    result = compute_stats(catalog.items(), env.store().load(), env.now())
     if as_json:
         import json
 
@@ -72,7 +64,3 @@ def stats(
         )
     elif not result.total.reviews:
         console.print("No reviews yet: start with `ecs-learn quiz` or `ecs-learn cards`.")
-
-
-def register(app: typer.Typer) -> None:
-    app.command("stats", cls=PlainCommand)(stats)

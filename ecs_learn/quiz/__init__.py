@@ -1,7 +1,10 @@
 """Question banks, spaced-repetition review (fsrs) and the progress store.
 
 One concept per module: ``model`` (items and banks), ``loader`` (validation, the
-catalog of banks), ``session`` (asking and grading), ``progress`` (the durable store),
+catalog of banks; ``crosscheck`` and ``schema`` hold the checks), ``session`` (building
+and grading questions, choosing cards), ``rating`` (fsrs ratings and states, and how an
+answer becomes a rating), ``runner`` (a whole quiz or card session, with ``transcript``
+as its text), ``progress`` (the progress format) and ``store`` (the durable file),
 ``stats`` and ``anki`` (export). Heavy dependencies (PyYAML, fsrs, filelock,
 jsonschema, genanki) are imported only where used, so ``import ecs_learn.quiz`` is cheap; the
 public names below are loaded from their modules on first use.
@@ -26,20 +29,20 @@ if TYPE_CHECKING:
         CorruptProgress,
         Progress,
         ProgressError,
-        ProgressStore,
         ReviewResult,
         build_scheduler,
     )
+    from ecs_learn.quiz.rating import RATINGS, Rating, State, parse_rating, rating_for_answer
+    from ecs_learn.quiz.runner import NoQuestionsError, SessionRunner
     from ecs_learn.quiz.session import (
-        RATINGS,
         AnswerFormatError,
         CardQueue,
         Question,
         build_questions,
         choose_cards,
-        parse_rating,
     )
     from ecs_learn.quiz.stats import Stats, TopicStats, compute_stats
+    from ecs_learn.quiz.store import ProgressStore
 
 __all__ = [
     "RATINGS",
@@ -54,11 +57,15 @@ __all__ = [
     "Erratum",
     "Item",
     "ItemType",
+    "NoQuestionsError",
     "Progress",
     "ProgressError",
     "ProgressStore",
     "Question",
+    "Rating",
     "ReviewResult",
+    "SessionRunner",
+    "State",
     "Stats",
     "TopicStats",
     "UnknownTopicError",
@@ -69,6 +76,7 @@ __all__ = [
     "compute_stats",
     "load_catalog",
     "parse_rating",
+    "rating_for_answer",
     "validate",
 ]
 
@@ -76,24 +84,12 @@ _HOMES = {
     "loader": ("Catalog", "UnknownTopicError", "Validation", "load_catalog", "validate"),
     "model": ("TOPICS", "Bank", "Erratum", "Item", "ItemType"),
     "problems": ("BankError", "BankProblem"),
-    "progress": (
-        "CorruptProgress",
-        "Progress",
-        "ProgressError",
-        "ProgressStore",
-        "ReviewResult",
-        "build_scheduler",
-    ),
-    "session": (
-        "RATINGS",
-        "AnswerFormatError",
-        "CardQueue",
-        "Question",
-        "build_questions",
-        "choose_cards",
-        "parse_rating",
-    ),
+    "progress": ("CorruptProgress", "Progress", "ProgressError", "ReviewResult", "build_scheduler"),
+    "rating": ("RATINGS", "Rating", "State", "parse_rating", "rating_for_answer"),
+    "runner": ("NoQuestionsError", "SessionRunner"),
+    "session": ("AnswerFormatError", "CardQueue", "Question", "build_questions", "choose_cards"),
     "stats": ("Stats", "TopicStats", "compute_stats"),
+    "store": ("ProgressStore",),
 }
 _MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypedDict, cast
 
+from ecs_learn.errors import EcsLearnError
 from ecs_learn.quiz.model import Bank, BankDict, Item
 from ecs_learn.quiz.notes import NOTES_FILE, read_sections
 from ecs_learn.quiz.problems import BankError, BankProblem
@@ -33,7 +34,7 @@ __all__ = [
 _CACHE_FORMAT = "ecs-learn-quiz-cache-1"
 
 
-class UnknownTopicError(LookupError):
+class UnknownTopicError(EcsLearnError, LookupError):
     """A topic was asked for that no bank provides."""
 
     def __init__(self, topic: str, known: Iterable[str]) -> None:
@@ -120,7 +121,7 @@ def validate(path: Path, *, notes: Path | None = None, use_schema: bool = False)
     With ``use_schema`` the structure is checked by jsonschema against
     ``bank.schema.json``; otherwise by the equivalent fast checks.
     """
-    from ecs_learn.quiz.checks import content_problems, structure_problems
+    from ecs_learn.quiz.crosscheck import content_problems, structure_problems
     from ecs_learn.quiz.source import parse_bank_file
 
     problems: list[BankProblem] = []

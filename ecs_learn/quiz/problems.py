@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ecs_learn.errors import EcsLearnError
+
 __all__ = ["BankError", "BankProblem", "format_path"]
 
 
@@ -39,7 +41,7 @@ class BankProblem:
         return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
 
 
-class BankError(Exception):
+class BankError(EcsLearnError):
     """The banks are invalid; ``problems`` lists everything found, in file and line order."""
 
     def __init__(self, problems: Iterable[BankProblem]) -> None:

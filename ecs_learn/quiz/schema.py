@@ -1,7 +1,7 @@
 """Validation against the shipped JSON Schema (``bank.schema.json``).
 
 jsonschema is slow to import, so only ``ecs-learn quiz validate`` and the tests come
-here; sessions rely on :func:`ecs_learn.quiz.checks.structure_problems`, which
+here; sessions rely on :func:`ecs_learn.quiz.crosscheck.structure_problems`, which
 enforces the same rules.
 """
 

@@ -10,26 +10,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
+from ecs_learn.errors import EcsLearnError
 from ecs_learn.quiz.model import Item, ItemType
 
 if TYPE_CHECKING:
     from ecs_learn.quiz.progress import Progress
 
-__all__ = [
-    "RATINGS",
-    "AnswerFormatError",
-    "CardQueue",
-    "Question",
-    "build_questions",
-    "choose_cards",
-    "parse_rating",
-]
-
-# fsrs ratings by number, as the learner types them.
-RATINGS: dict[int, str] = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+__all__ = ["AnswerFormatError", "CardQueue", "Question", "build_questions", "choose_cards"]
 
 
-class AnswerFormatError(ValueError):
+class AnswerFormatError(EcsLearnError, ValueError):
     """The learner's input is not an answer to this question (ask again)."""
 
 
@@ -81,17 +71,6 @@ def build_questions(items: Sequence[Item], count: int, rng: random.Random) -> li
         rng.shuffle(choices)
         questions.append(Question(item, tuple(choices)))
     return questions
-
-
-def parse_rating(text: str) -> int:
-    """An fsrs rating 1-4 from ``3`` or ``good`` (any case, or its first letter)."""
-    word = text.strip().lower()
-    if word.isdigit() and int(word) in RATINGS:
-        return int(word)
-    for number, name in RATINGS.items():
-        if word and name.lower().startswith(word):
-            return number
-    raise AnswerFormatError("rate with 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy)")
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,9 @@ from typing import TypedDict
 
 from ecs_learn.quiz.model import Item
 from ecs_learn.quiz.progress import Progress
+from ecs_learn.quiz.rating import Rating, State
 
 __all__ = ["Stats", "StatsDict", "TopicStats", "TopicStatsDict", "compute_stats"]
-
-_REVIEW_STATE = 2  # fsrs State.Review: the card has graduated from its learning steps
 
 
 class TopicStatsDict(TypedDict):
@@ -88,7 +87,7 @@ def _count(topic: str, items: Sequence[Item], progress: Progress, now: datetime)
         if state is None:
             new += 1
             continue
-        if state == _REVIEW_STATE:
+        if state is State.Review:
             learned += 1
         else:
             learning += 1
@@ -97,7 +96,7 @@ def _count(topic: str, items: Sequence[Item], progress: Progress, now: datetime)
             due += 1
         for review in progress.reviews(item.id):
             reviews += 1
-            correct += int(review["rating"]) > 1
+            correct += int(review["rating"]) != Rating.Again
     return TopicStats(topic, len(items), new, learning, learned, due, reviews, correct)
 
 

@@ -1,4 +1,4 @@
-"""The checks on a parsed bank.
+"""The checks on a parsed bank (named apart from the ``ecs_learn.checks`` lab graders).
 
 ``structure_problems`` mirrors ``bank.schema.json`` in plain Python (the fast path:
 importing jsonschema costs about a second); ``content_problems`` holds the rules a
