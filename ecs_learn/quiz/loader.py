@@ -9,13 +9,13 @@ so a session normally reads one JSON file instead of parsing YAML.
 from __future__ import annotations
 
 import json
-import os
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypedDict, cast
 
+from ecs_learn.atomic import write_text_atomic
 from ecs_learn.errors import EcsLearnError
 from ecs_learn.quiz.model import Bank, BankDict, Item
 from ecs_learn.quiz.notes import NOTES_FILE, read_sections
@@ -192,11 +192,8 @@ def _read_cache(path: Path) -> Catalog | None:
 
 def _write_cache(cache_dir: Path, key: str, catalog: Catalog) -> None:
     try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
         target = cache_dir / f"banks-{key}.json"
-        temp = cache_dir / f".banks-{key}.{os.getpid()}.tmp"
-        temp.write_text(json.dumps(catalog.to_dict()), encoding="utf-8")
-        os.replace(temp, target)
+        write_text_atomic(target, json.dumps(catalog.to_dict()))
         for old in cache_dir.glob("banks-*.json"):
             if old != target:
                 old.unlink(missing_ok=True)

@@ -24,6 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from ecs_learn.atomic import write_text_atomic
 from ecs_learn.quiz.progress import (
     PROGRESS_FILE,
     CorruptProgress,
@@ -141,24 +142,11 @@ class ProgressStore:
     def _write(self, progress: Progress) -> None:
         for stale in self.directory.glob(f".{PROGRESS_FILE}.*.tmp"):
             stale.unlink(missing_ok=True)  # left by a writer that died; we hold the lock
-        temp = self.directory / f".{PROGRESS_FILE}.{os.getpid()}.tmp"
+        text = json.dumps(progress.to_dict(), indent=1, sort_keys=True)
         try:
-            with open(temp, "w", encoding="utf-8") as handle:
-                json.dump(progress.to_dict(), handle, indent=1, sort_keys=True)
-                handle.flush()
-                os.fsync(handle.fileno())
-            if self.before_replace is not None:
-                self.before_replace()
-            os.replace(temp, self.path)
+            write_text_atomic(self.path, text, durable=True, before_replace=self.before_replace)
         except OSError as error:
-            temp.unlink(missing_ok=True)
             raise ProgressError(f"cannot write {self.path}: {error.strerror or error}") from None
-        with contextlib.suppress(OSError):  # make the rename itself durable (POSIX)
-            fd = os.open(self.directory, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
 
     def record(
         self, item_id: str, rating: Rating, when: datetime, *, scheduler: Scheduler, source: str
