@@ -68,11 +68,18 @@ class Lab(LabEntry):
             + ", ".join(self.check_ids())
         )
 
-    def run(self, check_id: str, reader: AccountReader) -> CheckResult:
-        return run_check(self.id, self.get_check(check_id), reader)
+    def run(
+        self, check_id: str, reader: AccountReader, *, at: str = "", account: str = ""
+    ) -> CheckResult:
+        """Run one check; ``at`` (ISO time) and ``account`` (a session label) are recorded
+        on the result so that a saved panel says when and against what it was judged."""
+        return run_check(self.id, self.get_check(check_id), reader, at=at, account=account)
 
-    def run_all(self, reader: AccountReader) -> LabReport:
-        return LabReport(self.id, tuple(run_check(self.id, c, reader) for c in self.checks))
+    def run_all(self, reader: AccountReader, *, at: str = "", account: str = "") -> LabReport:
+        return LabReport(
+            self.id,
+            tuple(run_check(self.id, c, reader, at=at, account=account) for c in self.checks),
+        )
 
 
 @functools.lru_cache(maxsize=1)

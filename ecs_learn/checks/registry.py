@@ -1,17 +1,60 @@
-"""Checks as named, decorated functions (the otter-grader shape, without its globals)."""
+"""Checks as named, decorated functions (the otter-grader shape, without its globals).
+
+A check's points are data on its decorator: either one number (all or nothing) or a
+table ``{requirement label: points}``, so that each requirement the brief states earns
+its share. ``owns`` names what the exercise creates (``lab.reset("task-role")`` removes
+exactly that) and ``tags`` link it to the quiz items of the same tags (a failed check
+makes their flashcards due).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from ecs_learn.checks.reader import AccountReader
 from ecs_learn.checks.result import CheckResult, Requirement, Status
 
-__all__ = ["Check", "CheckFunc", "check", "requirement", "run_check"]
+__all__ = [
+    "Check",
+    "CheckFunc",
+    "Judged",
+    "Owns",
+    "check",
+    "judged",
+    "requirement",
+    "run_check",
+]
 
-CheckFunc = Callable[[AccountReader], Iterable[Requirement]]
+
+@dataclass(frozen=True)
+class Judged:
+    """What a check yields to name the resource it judged (``web-fargate:3``)."""
+
+    what: str
+
+
+CheckFunc = Callable[[AccountReader], Iterable[Requirement | Judged]]
+
+
+@dataclass(frozen=True)
+class Owns:
+    """The resources one exercise creates, by name (what its reset removes)."""
+
+    iam_roles: tuple[str, ...] = ()
+    task_families: tuple[str, ...] = ()
+    log_groups: tuple[str, ...] = ()
+    clusters: tuple[str, ...] = ()
+
+    def describe(self) -> list[str]:
+        """``["IAM role ecsTaskExecutionRole", "task definition family web-ec2"]``."""
+        return [
+            *(f"IAM role {n}" for n in self.iam_roles),
+            *(f"task definition family {n}" for n in self.task_families),
+            *(f"log group {n}" for n in self.log_groups),
+            *(f"cluster {n}" for n in self.clusters),
+        ]
 
 
 @dataclass(frozen=True)
@@ -23,22 +66,54 @@ class Check:
     points: float
     hint: str
     func: CheckFunc
+    weights: Mapping[str, float] = field(default_factory=dict)
+    owns: Owns = field(default_factory=Owns)
+    tags: tuple[str, ...] = ()
 
 
-def check(id: str, *, title: str, points: float, hint: str) -> Callable[[CheckFunc], Check]:
-    """Declare a check. The function yields :class:`Requirement` s; all must hold to pass."""
+def check(
+    id: str,
+    *,
+    title: str,
+    points: float | Mapping[str, float],
+    hint: str,
+    owns: Owns | None = None,
+    tags: Iterable[str] = (),
+) -> Callable[[CheckFunc], Check]:
+    """Declare a check. The function yields :class:`Requirement` s (and at most one
+    :class:`Judged`); all must hold to pass. With a points table, each requirement
+    that holds earns the points of its label."""
+    weights = dict(points) if isinstance(points, Mapping) else {}
+    total = float(sum(weights.values())) if weights else float(points)  # type: ignore[arg-type]
 
     def wrap(func: CheckFunc) -> Check:
-        return Check(id=id, title=title, points=points, hint=hint, func=func)
+        return Check(
+            id=id,
+            title=title,
+            points=total,
+            hint=hint,
+            func=func,
+            weights=weights,
+            owns=owns or Owns(),
+            tags=tuple(tags),
+        )
 
     return wrap
 
 
-def requirement(label: str, expected: Any, found: Any, ok: bool | None = None) -> Requirement:
-    """A requirement; ``ok`` defaults to ``expected == found``. ``None`` found reads 'nothing'."""
+def judged(what: str) -> Judged:
+    return Judged(what)
+
+
+def requirement(
+    label: str, expected: Any, found: Any, ok: bool | None = None, *, hint: str = ""
+) -> Requirement:
+    """A requirement; ``ok`` defaults to ``expected == found``. ``None`` found reads
+    'nothing'. ``hint`` is said only when it does not hold (what to change, given
+    what was found)."""
     if ok is None:
         ok = expected == found
-    return Requirement(label, _show(expected), _show(found), bool(ok))
+    return Requirement(label, _show(expected), _show(found), bool(ok), hint=hint if not ok else "")
 
 
 def _show(value: Any) -> str:
@@ -49,29 +124,53 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def run_check(lab_id: str, item: Check, reader: AccountReader) -> CheckResult:
+class UnknownRequirementError(KeyError):
+    """A check yielded a requirement its points table does not name (a bug in the check)."""
+
+
+def _score(
+    item: Check, requirements: tuple[Requirement, ...], passed: bool
+) -> tuple[float, tuple[Requirement, ...]]:
+    if not item.weights:
+        return (item.points if passed else 0.0), requirements
+    priced = []
+    for r in requirements:
+        if r.label not in item.weights:
+            raise UnknownRequirementError(
+                f"check {item.id!r} has no points for requirement {r.label!r}"
+            )
+        priced.append(r.priced(item.weights[r.label]))
+    earned = sum(r.worth for r in priced if r.ok)
+    return round(earned, 4), tuple(priced)
+
+
+def run_check(
+    lab_id: str, item: Check, reader: AccountReader, *, at: str = "", account: str = ""
+) -> CheckResult:
     """Run one check; a crash inside it is reported as a check error, never raised."""
+    common: dict[str, Any] = {
+        "lab_id": lab_id,
+        "check_id": item.id,
+        "title": item.title,
+        "max_points": item.points,
+        "hint": item.hint,
+        "judged_at": at,
+        "account": account,
+    }
     try:
-        requirements = tuple(item.func(reader))
+        yielded = list(item.func(reader))
+        requirements = tuple(r for r in yielded if isinstance(r, Requirement))
+        what = next((j.what for j in yielded if isinstance(j, Judged)), "")
+        passed = bool(requirements) and all(r.ok for r in requirements)
+        points, requirements = _score(item, requirements, passed)
     except Exception as exc:  # the check's own failure, kept apart from the learner's
         return CheckResult(
-            lab_id=lab_id,
-            check_id=item.id,
-            title=item.title,
-            status=Status.ERROR,
-            points=0.0,
-            max_points=item.points,
-            hint=item.hint,
-            error=f"{type(exc).__name__}: {exc}",
+            **common, status=Status.ERROR, points=0.0, error=f"{type(exc).__name__}: {exc}"
         )
-    passed = bool(requirements) and all(r.ok for r in requirements)
     return CheckResult(
-        lab_id=lab_id,
-        check_id=item.id,
-        title=item.title,
+        **common,
         status=Status.PASSED if passed else Status.FAILED,
-        points=item.points if passed else 0.0,
-        max_points=item.points,
+        points=item.points if passed else min(points, item.points),
         requirements=requirements,
-        hint=item.hint,
+        judged=what,
     )

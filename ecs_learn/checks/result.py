@@ -24,11 +24,13 @@ class Status(str, enum.Enum):
     ERROR = "error"
 
 
-class RequirementDict(TypedDict):
+class RequirementDict(TypedDict, total=False):
     label: str
     expected: str
     found: str
     ok: bool
+    worth: float
+    hint: str
 
 
 @dataclass(frozen=True)
@@ -39,16 +41,39 @@ class Requirement:
     expected: str
     found: str
     ok: bool
+    worth: float = 0.0  # the points this requirement earns when it holds (0: all or nothing)
+    hint: str = ""  # what to change, given what was found (only when it does not hold)
+
+    def priced(self, worth: float) -> Requirement:
+        return Requirement(self.label, self.expected, self.found, self.ok, worth, self.hint)
+
+    @property
+    def earned(self) -> float:
+        return self.worth if self.ok else 0.0
 
     def to_dict(self) -> RequirementDict:
-        return {"label": self.label, "expected": self.expected, "found": self.found, "ok": self.ok}
+        return {
+            "label": self.label,
+            "expected": self.expected,
+            "found": self.found,
+            "ok": self.ok,
+            "worth": self.worth,
+            "hint": self.hint,
+        }
 
     @classmethod
     def from_dict(cls, data: RequirementDict) -> Requirement:
-        return cls(data["label"], data["expected"], data["found"], data["ok"])
+        return cls(
+            data["label"],
+            data["expected"],
+            data["found"],
+            data["ok"],
+            data.get("worth", 0.0),
+            data.get("hint", ""),
+        )
 
 
-class CheckResultDict(TypedDict):
+class _CheckResultRequired(TypedDict):
     lab_id: str
     check_id: str
     title: str
@@ -58,6 +83,12 @@ class CheckResultDict(TypedDict):
     requirements: list[RequirementDict]
     hint: str
     error: str | None
+
+
+class CheckResultDict(_CheckResultRequired, total=False):
+    judged: str
+    judged_at: str
+    account: str
 
 
 @dataclass(frozen=True)
@@ -73,6 +104,9 @@ class CheckResult:
     requirements: tuple[Requirement, ...] = ()
     hint: str = ""
     error: str | None = None
+    judged: str = ""  # the revision or resource judged, e.g. "web-fargate:3"
+    judged_at: str = ""  # when (ISO 8601, UTC)
+    account: str = ""  # which mocked account (a session label: a new kernel has a new one)
 
     @property
     def passed(self) -> bool:
@@ -102,6 +136,9 @@ class CheckResult:
             "requirements": [r.to_dict() for r in self.requirements],
             "hint": self.hint,
             "error": self.error,
+            "judged": self.judged,
+            "judged_at": self.judged_at,
+            "account": self.account,
         }
 
     @classmethod
@@ -116,6 +153,9 @@ class CheckResult:
             requirements=tuple(Requirement.from_dict(r) for r in data["requirements"]),
             hint=data["hint"],
             error=data["error"],
+            judged=data.get("judged", ""),
+            judged_at=data.get("judged_at", ""),
+            account=data.get("account", ""),
         )
 
     def __str__(self) -> str:
@@ -125,9 +165,16 @@ class CheckResult:
             Status.ERROR: "CHECK ERROR",
         }[self.status]
         lines = [f"[{head}] {self.check_id}: {self.title} ({self.points:g}/{self.max_points:g})"]
+        if self.judged:
+            lines.append(f"  judged {self.judged}")
         for r in self._ordered():
             mark = "ok " if r.ok else "XX "
-            lines.append(f"  {mark}{r.label}: expected {r.expected}; found {r.found}")
+            if r.ok and r.expected == r.found:
+                lines.append(f"  {mark}{r.label}: {r.found}")
+            else:
+                lines.append(f"  {mark}{r.label}: expected {r.expected}; found {r.found}")
+            if r.hint:
+                lines.append(f"     -> {r.hint}")
         if self.error:
             lines.append(f"  the check itself failed: {self.error}")
         if not self.passed and self.hint:
@@ -164,6 +211,10 @@ class LabReport:
         """Checks that crashed (a bug or an unreadable account), kept apart from failures."""
         return tuple(r for r in self.results if r.status is Status.ERROR)
 
+    @property
+    def passed(self) -> int:
+        return sum(r.passed for r in self.results)
+
     def by_id(self) -> dict[str, CheckResult]:
         return {r.check_id: r for r in self.results}
 
@@ -174,6 +225,18 @@ class LabReport:
             "max_points": self.max_points,
             "results": [r.to_dict() for r in self.results],
         }
+
+    def __str__(self) -> str:
+        lines = [f"Lab {self.lab_id}: {self.points:g}/{self.max_points:g} points"]
+        marks = {Status.PASSED: "PASS", Status.FAILED: "    ", Status.ERROR: "ERR "}
+        for r in self.results:
+            lines.append(
+                f"  {marks[r.status]} {r.check_id:<16} {r.points:g}/{r.max_points:g}  {r.title}"
+            )
+        return "\n".join(lines)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))
 
     def _repr_html_(self) -> str:
         from ecs_learn.checks.html import report_html

@@ -91,7 +91,8 @@ def test_a_fargate_task_with_the_wrong_size_fails_on_cpu_and_memory(
     )
     result = _result("fargate-task", reader)
     wrong = {r.label: (r.expected, r.found) for r in result.requirements if not r.ok}
-    assert wrong == {"task cpu (units)": ("256", "1024"), "task memory (MiB)": ("512", "2048")}
+    assert wrong == {"task size": ("cpu 256, memory 512 MiB", "cpu 1024, memory 2048 MiB")}
+    assert result.points == 2.75 and result.max_points == 3  # partial credit per requirement
 
 
 def test_units_written_as_strings_are_understood(reader: AccountReader, sandbox: Any) -> None:
@@ -117,9 +118,10 @@ def test_the_repair_check_reports_what_aws_would_still_reject(
         sandbox.client("ecs").register_task_definition(**broken)
     result = _result("repair-task", reader)
     assert result.status is Status.FAILED
-    rejected = [r for r in result.requirements if r.label.startswith("AWS rule")]
-    assert rejected, result
-    assert all(not r.ok for r in rejected)
+    (rejected,) = [r for r in result.requirements if r.label == "AWS accepts it"]
+    assert not rejected.ok
+    assert "TD011 at memory" in rejected.found and "TD019" in rejected.found
+    assert result.judged == "orders-api:2"  # the solution registered :1; this is the latest
 
 
 def test_checks_only_read_the_account(reader: AccountReader) -> None:
@@ -142,3 +144,84 @@ def test_a_crashing_check_is_an_error_not_a_failure(reader: AccountReader) -> No
     assert result.status is Status.ERROR
     assert result.error == "KeyError: 'oops'"
     assert result.points == 0
+
+
+def _register_fargate(sandbox: Any, **changes: Any) -> None:
+    """The brief's web-fargate, with some fields changed (strict mode accepts each)."""
+    iam, ecs = sandbox.client("iam"), sandbox.client("ecs")
+    arn = {
+        r: iam.get_role(RoleName=r)["Role"]["Arn"]
+        for r in ("ecsTaskExecutionRole", "web-app-task-role")
+    }
+    options = {
+        "awslogs-group": changes.pop("group", "/ecs/web-fargate"),
+        "awslogs-region": changes.pop("region", "us-east-1"),
+        "awslogs-stream-prefix": changes.pop("prefix", "web"),
+    }
+    ecs.register_task_definition(
+        family="web-fargate",
+        requiresCompatibilities=["FARGATE"],
+        networkMode="awsvpc",
+        cpu="256",
+        memory="512",
+        executionRoleArn=arn["ecsTaskExecutionRole"],
+        taskRoleArn=arn["web-app-task-role"],
+        containerDefinitions=[
+            {
+                "name": "web",
+                "image": changes.pop("image", "public.ecr.aws/nginx/nginx:stable"),
+                "portMappings": [{"containerPort": 80}],
+                "logConfiguration": {"logDriver": "awslogs", "options": options},
+            }
+        ],
+    )
+
+
+def test_fargate_task_holds_the_image_log_group_prefix_and_region_of_the_brief(
+    reader: AccountReader, sandbox: Any
+) -> None:
+    """Seen in issue 13: another image, log group, stream prefix and region got full points."""
+    run_solution(NOTEBOOK)
+    _register_fargate(
+        sandbox, image="nginx:latest", group="/ecs/other", prefix="app", region="eu-west-1"
+    )
+    result = _result("fargate-task", reader)
+    wrong = sorted(r.label for r in result.requirements if not r.ok)
+    assert wrong == ["awslogs-group", "awslogs-region", "awslogs-stream-prefix", "image"]
+    assert result.status is Status.FAILED
+    assert result.points == 2.0  # 4 of 12 requirements (0.25 each) missed
+    assert result.judged == "web-fargate:2"  # the revision judged is named
+    assert "judged <code>web-fargate:2</code>" in result._repr_html_()
+
+
+def test_two_of_three_right_earns_part_of_the_points(reader: AccountReader, sandbox: Any) -> None:
+    """Seen in issue 13: checks were all-or-nothing (0/2 with 2 of 3 rows right)."""
+    iam = sandbox.client("iam")
+    iam.create_role(
+        RoleName="ecsTaskExecutionRole", AssumeRolePolicyDocument=json.dumps(ECS_TASKS_TRUST)
+    )
+    result = _result("execution-role", reader)
+    assert (result.points, result.max_points) == (1.0, 2.0)
+    (missing,) = [r for r in result.requirements if not r.ok]
+    assert missing.label == "managed policy attached" and missing.hint
+
+
+def test_every_requirement_of_every_check_has_points_and_the_solution_earns_them(
+    reader: AccountReader,
+) -> None:
+    run_solution(NOTEBOOK)
+    lab = get_lab("01")
+    for item in lab.checks:
+        result = lab.run(item.id, reader)
+        assert sorted(r.label for r in result.requirements) == sorted(item.weights), item.id
+        assert result.points == item.points == sum(item.weights.values())
+        assert result.judged, item.id
+
+
+def test_hints_respond_to_what_was_found(reader: AccountReader, sandbox: Any) -> None:
+    run_solution(NOTEBOOK)
+    _register_fargate(sandbox, prefix="app")
+    result = _result("fargate-task", reader)
+    (prefix,) = [r for r in result.requirements if not r.ok]
+    assert prefix.found == "app" and "'awslogs-stream-prefix'] = 'web'" in prefix.hint
+    assert all(not r.hint for r in result.requirements if r.ok)
