@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,6 +11,13 @@ import pytest
 from ecs_learn import strict
 from ecs_learn.checks import Status
 from ecs_learn.notebook import CheckFailedError, LabNotFoundError, open_lab
+
+
+@pytest.fixture(autouse=True)
+def _learner_home(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Progress goes to a folder of the test's own, never the real user data folder."""
+    monkeypatch.setenv("ECS_LEARN_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("ECS_LEARN_GRADING", raising=False)
 
 
 @pytest.fixture
@@ -51,10 +59,13 @@ def test_unknown_ids_name_the_valid_ones_in_one_line(lab: Any) -> None:
         open_lab("42")
 
 
-def test_reset_empties_the_account(lab: Any) -> None:
+def test_reset_empties_the_account_and_says_so(
+    lab: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
     lab.client("ecs").create_cluster(clusterName="temp")
     lab.reset()
     assert lab.client("ecs").list_clusters()["clusterArns"] == []
+    assert "Emptied the mocked account" in capsys.readouterr().out  # it used to say nothing
 
 
 def test_a_failed_warm_up_is_told_in_the_repr_and_before_the_first_check(
@@ -68,9 +79,7 @@ def test_a_failed_warm_up_is_told_in_the_repr_and_before_the_first_check(
     box = Sandbox().start(background=False)
     try:
         session = open_lab("01")
-        assert "warning: the mocked account's warm-up failed (ParamValidationError" in repr(
-            session
-        )
+        assert "warning: the mocked account's warm-up failed (ParamValidationError" in repr(session)
         session.check("execution-role")
         session.check("execution-role")
         told = capsys.readouterr().out
@@ -78,3 +87,220 @@ def test_a_failed_warm_up_is_told_in_the_repr_and_before_the_first_check(
     finally:
         strict.disable()
         box.stop()
+
+
+TRUST = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+)
+
+
+def _exercise_cell(check_id: str) -> str:
+    from tests.labs.notebook_code import code_cells
+
+    for cell in code_cells("01-task-definitions.ipynb"):
+        text = "".join(cell["source"])
+        if text.startswith(f'lab.reset("{check_id}")') or f'\nlab.reset("{check_id}")' in text:
+            return text
+    raise AssertionError(f"no exercise cell for {check_id}")
+
+
+def test_every_exercise_cell_runs_twice_cleanly(lab: Any) -> None:
+    """Seen in issue 13: re-running an exercise cell failed with EntityAlreadyExists."""
+    from tests.labs.notebook_code import run_solution
+
+    namespace = run_solution("01-task-definitions.ipynb")
+    for check_id in lab.lab.check_ids():
+        exec(_exercise_cell(check_id), namespace)  # the second run of each cell
+        assert namespace["lab"].check(check_id).passed, check_id
+
+
+def test_reset_of_one_exercise_removes_only_what_it_owns_and_says_what(
+    lab: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    iam, ecs = lab.client("iam"), lab.client("ecs")
+    for name in ("ecsTaskExecutionRole", "web-app-task-role"):
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST)
+    iam.put_role_policy(
+        RoleName="web-app-task-role",
+        PolicyName="p",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}],
+            }
+        ),
+    )
+    ecs.register_task_definition(
+        family="web-ec2", containerDefinitions=[{"name": "web", "image": "x", "memory": 256}]
+    )
+    lab.reset("task-role")
+    said = capsys.readouterr().out
+    assert said.strip() == (
+        "Reset task-role: removed IAM role web-app-task-role (and its 1 inline policy)."
+    )
+    names = {r["RoleName"] for r in iam.list_roles()["Roles"]}
+    assert "web-app-task-role" not in names and "ecsTaskExecutionRole" in names
+    assert ecs.list_task_definitions()["taskDefinitionArns"]  # other exercises untouched
+    lab.reset("ec2-task")
+    assert "removed task definition family web-ec2 (1 revision)" in capsys.readouterr().out
+    assert lab.check("ec2-task").requirements[0].found == "nothing"
+    lab.reset("ec2-task")
+    assert capsys.readouterr().out.strip() == "Reset ec2-task: nothing to remove yet."
+
+
+def test_a_strict_rejection_keeps_aws_wording_and_explains_elsewhere(lab: Any) -> None:
+    """Seen in issue 13: the essay was appended to Error.Message, said twice, not AWS's
+    wording, and ended by suggesting ecs_learn.strict.lenient()."""
+    from botocore.exceptions import ClientError
+
+    from ecs_learn.strict.panel import rejection_of
+
+    with pytest.raises(ClientError) as caught:
+        lab.client("ecs").register_task_definition(
+            family="f",
+            requiresCompatibilities=["FARGATE"],
+            networkMode="awsvpc",
+            cpu="256",
+            memory="4096",
+            containerDefinitions=[{"name": "a", "image": "x"}],
+        )
+    err = caught.value
+    assert err.response["Error"]["Message"] == "Invalid 'cpu' setting for task."
+    assert str(err) == (
+        "An error occurred (ClientException) when calling the RegisterTaskDefinition "
+        "operation: Invalid 'cpu' setting for task."
+    )
+    panel = rejection_of(err)
+    assert panel is not None
+    html = panel._repr_html_()
+    assert html.index("An error occurred (ClientException)") < html.index("memory</code>")
+    assert "task-cpu-memory-error" in html  # a link to the AWS page
+    assert "lenient" not in html and "lenient" not in str(panel)
+    assert html.count("Fargate has no task size") == 1  # said once
+
+
+def test_the_ipython_display_shows_the_panel_not_a_traceback(sandbox: Any) -> None:
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    shell = InteractiveShell.instance()
+    try:
+        with capture_output() as captured:
+            shell.run_cell("from ecs_learn.notebook import open_lab\nlab = open_lab('01')")
+            shell.run_cell(
+                "lab.client('ecs').register_task_definition(family='f', "
+                "requiresCompatibilities=['FARGATE'], networkMode='bridge', cpu='256', "
+                "memory='512', containerDefinitions=[{'name': 'a', 'image': 'x'}])"
+            )
+        (output,) = captured.outputs
+        assert "ecs-learn-rejection" in output.data["text/html"]
+        assert "Traceback" not in captured.stdout + captured.stderr
+        with capture_output() as captured:
+            result = shell.run_cell(
+                f"lab.client('iam').create_role(RoleName='r', AssumeRolePolicyDocument={TRUST!r})"
+            )
+        shown = result.result
+        assert "ResponseMetadata" in shown  # the value is the plain boto3 dict...
+        formatted = shell.display_formatter.format(shown)[0]["text/plain"]
+        assert "ResponseMetadata" not in formatted and "'Role'" in formatted  # ...not shown
+    finally:
+        strict.disable()
+        InteractiveShell.clear_instance()
+
+
+def test_check_results_are_recorded_and_a_restart_is_told(sandbox: Any, tmp_path: Any) -> None:
+    """Seen in issue 4: after a kernel restart nothing said the account was gone."""
+    from ecs_learn import learner
+    from ecs_learn.notebook import _ACCOUNTS
+
+    session = open_lab("01")
+    iam = session.client("iam")
+    iam.create_role(RoleName="ecsTaskExecutionRole", AssumeRolePolicyDocument=TRUST)
+    iam.attach_role_policy(
+        RoleName="ecsTaskExecutionRole",
+        PolicyArn="arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+    )
+    result = session.check("execution-role")
+    assert result.passed and result.account == session.account.label
+    failed = session.check("task-role")
+    progress = learner.progress_store().load()
+    records = progress.lab("01")
+    assert records["execution-role"]["status"] == "passed"
+    assert records["task-role"]["status"] == "failed"
+    assert any(f["why"] == "lab 01 check task-role" for f in progress.flags.values())
+    assert "ecs-learn-restarted" not in session._repr_html_()
+    assert f"session <code>{session.account.label}</code>" in session._repr_html_()
+    assert f"mocked account session <code>{failed.account}</code>" in failed._repr_html_()
+
+    _ACCOUNTS.clear()  # what a new kernel has: no account session yet
+    sandbox.reset()
+    again = open_lab("01")
+    assert again.account.label != session.account.label
+    assert again.earlier == ["execution-role"]
+    assert "new, empty mocked account" in again._repr_html_()
+    assert "Run All Cells" in repr(again)
+    strict.disable()
+
+
+def test_under_grading_nothing_is_recorded(sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ecs_learn import learner
+
+    monkeypatch.setenv("ECS_LEARN_GRADING", "1")
+    session = open_lab("01")
+    with pytest.raises(CheckFailedError):
+        session.check("execution-role")
+    assert learner.progress_store().load().labs == {}
+    strict.disable()
+
+
+def test_report_is_a_summary_with_details_on_demand(lab: Any) -> None:
+    """Seen in issue 4: lab.report() repeated every panel with no summary."""
+    html = lab.report()._repr_html_()
+    assert html.count("<details") == 6 and "ecs-learn-score-bar" in html
+    assert "0 of 6 exercises done" in html
+    head = html.split("<details", 1)[0]
+    assert "ecs-learn-check" not in head
+
+
+def test_show_draws_the_account_as_inline_svg(lab: Any) -> None:
+    assert "empty" in lab.show()._repr_html_()
+    iam, ecs = lab.client("iam"), lab.client("ecs")
+    iam.create_role(RoleName="ecsTaskExecutionRole", AssumeRolePolicyDocument=TRUST)
+    arn = iam.get_role(RoleName="ecsTaskExecutionRole")["Role"]["Arn"]
+    ecs.create_cluster(clusterName="lab")
+    ecs.register_task_definition(
+        family="web",
+        requiresCompatibilities=["FARGATE"],
+        networkMode="awsvpc",
+        cpu="256",
+        memory="512",
+        executionRoleArn=arn,
+        containerDefinitions=[
+            {
+                "name": "web",
+                "image": "nginx",
+                "logConfiguration": {
+                    "logDriver": "awslogs",
+                    "options": {
+                        "awslogs-group": "/ecs/web",
+                        "awslogs-region": "us-east-1",
+                        "awslogs-stream-prefix": "web",
+                    },
+                },
+            }
+        ],
+    )
+    drawing = lab.show()
+    html = drawing._repr_html_()
+    assert html.count("<svg") == 1 and html.count("class='ecs-learn-node'") == 4
+    assert html.count("class='ecs-learn-edge'") == 2  # the role and the log group
+    assert "web:1 -> ecsTaskExecutionRole (execution role)" in str(drawing)

@@ -154,7 +154,7 @@ def execution_role(aws: AccountReader) -> Iterator[Requirement | Judged]:
         f"{ASSETS_OBJECTS}."
     ),
     owns=Owns(iam_roles=(TASK_ROLE,)),
-    tags=("task-role",),
+    tags=("task-role", "trust-policy"),
 )
 def task_role(aws: AccountReader) -> Iterator[Requirement | Judged]:
     found = lookup.role(aws, TASK_ROLE)
@@ -212,7 +212,7 @@ def task_role(aws: AccountReader) -> Iterator[Requirement | Judged]:
         "so that ECS picks a free host port."
     ),
     owns=Owns(task_families=("web-ec2",)),
-    tags=("network-mode", "ec2-launch-type", "port-mapping"),
+    tags=("bridge", "dynamic-ports", "memory"),
 )
 def ec2_task(aws: AccountReader) -> Iterator[Requirement | Judged]:
     td = lookup.task_definition(aws, "web-ec2")
@@ -276,7 +276,7 @@ def ec2_task(aws: AccountReader) -> Iterator[Requirement | Judged]:
         "executionRoleArn; your code's permissions come from taskRoleArn."
     ),
     owns=Owns(task_families=("web-fargate",), log_groups=("/ecs/web-fargate",)),
-    tags=("fargate", "task-size", "awslogs", "execution-role", "task-role"),
+    tags=("sizing", "awsvpc", "logging"),
 )
 def fargate_task(aws: AccountReader) -> Iterator[Requirement | Judged]:
     td = lookup.task_definition(aws, "web-fargate")
@@ -344,7 +344,7 @@ def fargate_task(aws: AccountReader) -> Iterator[Requirement | Judged]:
         "task keeps running; if 'web' stops, the task stops."
     ),
     owns=Owns(task_families=("web-with-sidecar",)),
-    tags=("essential", "sidecar", "container-definition"),
+    tags=("container-definition",),
 )
 def sidecar_task(aws: AccountReader) -> Iterator[Requirement | Judged]:
     td = lookup.task_definition(aws, "web-with-sidecar")
@@ -402,7 +402,7 @@ def sidecar_task(aws: AccountReader) -> Iterator[Requirement | Judged]:
         "executionRoleArn. Keep the container 'api', its image and port 8080."
     ),
     owns=Owns(task_families=("orders-api", "orders-api-moto-demo")),
-    tags=("fargate", "task-size", "network-mode", "execution-role"),
+    tags=("sizing", "awsvpc", "execution-role"),
 )
 def repair_task(aws: AccountReader) -> Iterator[Requirement | Judged]:
     from ecs_learn.rules.fargate import fargate_memory_options

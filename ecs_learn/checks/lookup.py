@@ -26,6 +26,8 @@ def task_definition(reader: AccountReader, family: str) -> dict[str, Any] | None
     except ClientError:
         return None
     td: dict[str, Any] = found["taskDefinition"]
+    if td.get("status", "ACTIVE") != "ACTIVE":  # every revision deregistered (a reset)
+        return None
     return td
 
 

@@ -84,7 +84,7 @@ def check(
     :class:`Judged`); all must hold to pass. With a points table, each requirement
     that holds earns the points of its label."""
     weights = dict(points) if isinstance(points, Mapping) else {}
-    total = float(sum(weights.values())) if weights else float(points)  # type: ignore[arg-type]
+    total = round(float(sum(weights.values())), 4) if weights else float(points)  # type: ignore[arg-type]
 
     def wrap(func: CheckFunc) -> Check:
         return Check(

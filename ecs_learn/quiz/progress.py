@@ -25,7 +25,9 @@ else:  # the serialized forms, without importing fsrs at run time
 
 __all__ = [
     "PROGRESS_FILE",
+    "CheckRecordDict",
     "CorruptProgress",
+    "FlagDict",
     "ItemProgressDict",
     "Progress",
     "ProgressDict",
@@ -52,9 +54,33 @@ class ItemProgressDict(TypedDict):
     reviews: list[ReviewDict]
 
 
-class ProgressDict(TypedDict):
+class CheckRecordDict(TypedDict):
+    """A lab check's latest result, and when it first passed (``None``: not yet)."""
+
+    status: str
+    points: float
+    max_points: float
+    judged: str
+    account: str
+    at: str
+    first_passed: str | None
+
+
+class FlagDict(TypedDict):
+    """An item made due by something outside its own reviews (a failed lab check...)."""
+
+    at: str
+    why: str
+
+
+class _ProgressRequired(TypedDict):
     version: int
     items: dict[str, ItemProgressDict]
+
+
+class ProgressDict(_ProgressRequired, total=False):
+    labs: dict[str, dict[str, CheckRecordDict]]  # lab id -> check id -> record
+    flags: dict[str, FlagDict]  # item id -> why it is due now
 
 
 class ProgressError(EcsLearnError):
@@ -100,11 +126,25 @@ class Progress:
     """A snapshot of the progress file: per item id, the card and its reviews."""
 
     items: dict[str, ItemProgressDict] = field(default_factory=dict)
+    labs: dict[str, dict[str, CheckRecordDict]] = field(default_factory=dict)
+    flags: dict[str, FlagDict] = field(default_factory=dict)
 
     def due(self, item_id: str) -> datetime | None:
-        """When the item is next due, or ``None`` if it was never reviewed."""
+        """When the item is next due, or ``None`` if it was never reviewed. A flag (a
+        failed lab check on its topic) makes a reviewed item due from the flag's time."""
         entry = self.items.get(item_id)
-        return _parse_time(entry["card"]["due"]) if entry else None
+        if not entry:
+            return None
+        when = _parse_time(entry["card"]["due"])
+        flag = self.flags.get(item_id)
+        return min(when, _parse_time(flag["at"])) if flag else when
+
+    def flagged(self, item_id: str) -> FlagDict | None:
+        return self.flags.get(item_id)
+
+    def lab(self, lab_id: str) -> dict[str, CheckRecordDict]:
+        """The recorded check results of one lab (check id -> record)."""
+        return dict(self.labs.get(lab_id, {}))
 
     def state(self, item_id: str) -> State | None:
         """Where the item's card is in the schedule, ``None`` if it was never reviewed."""
@@ -120,11 +160,20 @@ class Progress:
         return _parse_time(reviews[0]["review_datetime"]) if reviews else None
 
     def to_dict(self) -> ProgressDict:
-        return {"version": FORMAT_VERSION, "items": self.items}
+        data: ProgressDict = {"version": FORMAT_VERSION, "items": self.items}
+        if self.labs:
+            data["labs"] = self.labs
+        if self.flags:
+            data["flags"] = self.flags
+        return data
 
     @classmethod
     def from_dict(cls, data: ProgressDict) -> Progress:
-        return cls(items=dict(data["items"]))
+        return cls(
+            items=dict(data["items"]),
+            labs={k: dict(v) for k, v in data.get("labs", {}).items()},
+            flags=dict(data.get("flags", {})),
+        )
 
 
 @dataclass(frozen=True)
@@ -163,4 +212,14 @@ def problem_in(data: Any) -> str | None:
                 int(review["rating"])
         except (KeyError, TypeError, ValueError):
             return f"entry {item_id!r} has an unreadable card or review"
+    labs, flags = data.get("labs", {}), data.get("flags", {})
+    if not isinstance(labs, dict) or not all(isinstance(v, dict) for v in labs.values()):
+        return "'labs' is not an object of objects"
+    if not isinstance(flags, dict):
+        return "'flags' is not an object"
+    try:
+        for flag in flags.values():
+            _parse_time(flag["at"])
+    except (KeyError, TypeError, ValueError):
+        return "a flag has no readable time"
     return None

@@ -16,7 +16,14 @@ from ecs_learn.quiz.model import Item, ItemType
 if TYPE_CHECKING:
     from ecs_learn.quiz.progress import Progress
 
-__all__ = ["AnswerFormatError", "CardQueue", "Question", "build_questions", "choose_cards"]
+__all__ = [
+    "AnswerFormatError",
+    "CardQueue",
+    "Question",
+    "build_questions",
+    "choose_cards",
+    "related_cards",
+]
 
 
 class AnswerFormatError(EcsLearnError, ValueError):
@@ -94,13 +101,17 @@ def _day_start(now: datetime) -> datetime:
 def choose_cards(
     items: Sequence[Item], progress: Progress, now: datetime, new_per_day: int
 ) -> CardQueue:
-    """Cards due at ``now``, then unseen items in bank order, limited so that no more
-    than ``new_per_day`` items are first reviewed per (UTC) day."""
+    """Cards due at ``now`` (flagged ones too: a failed lab check or a missed quiz item
+    on their topic), then unseen items in bank order, limited so that no more than
+    ``new_per_day`` items are first reviewed per (UTC) day."""
     day = _day_start(now)
     due: list[tuple[datetime, Item]] = []
     fresh: list[Item] = []
     for item in items:
         when = progress.due(item.id)
+        flag = progress.flagged(item.id)
+        if when is None and flag is not None:  # never reviewed, but a lab check asks for it
+            when = datetime.fromisoformat(flag["at"])
         if when is None:
             fresh.append(item)
         elif when <= now:
@@ -113,3 +124,16 @@ def choose_cards(
     allowance = max(0, new_per_day - seen_today)
     due.sort(key=lambda pair: pair[0])
     return CardQueue(tuple(item for _, item in due), tuple(fresh[:allowance]), seen_today)
+
+
+def related_cards(
+    items: Sequence[Item], tags: Sequence[str], *, exclude: str | None = None
+) -> list[Item]:
+    """The flashcards that share a tag with ``tags`` (what a failed check or a missed
+    question should bring back), in bank order."""
+    wanted = set(tags)
+    return [
+        item
+        for item in items
+        if item.type is ItemType.FLASHCARD and item.id != exclude and wanted & set(item.tags)
+    ]

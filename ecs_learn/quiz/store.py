@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, cast
 from ecs_learn.atomic import write_text_atomic
 from ecs_learn.quiz.progress import (
     PROGRESS_FILE,
+    CheckRecordDict,
     CorruptProgress,
     Progress,
     ProgressDict,
@@ -170,5 +171,62 @@ class ProgressStore:
             review = cast(ReviewDict, {**log.to_dict(), "source": source})
             reviews = [*(entry["reviews"] if entry else []), review]
             progress.items[item_id] = {"card": card.to_dict(), "reviews": reviews}
+            progress.flags.pop(item_id, None)  # reviewed: whatever made it due is answered
             self._write(progress)
         return ReviewResult(item_id, card.to_dict(), review)
+
+    def _update(self, change: Callable[[Progress], None]) -> Progress:
+        """Lock, re-read, apply one change, write (the same discipline as :meth:`record`)."""
+        with self._lock():
+            progress, reason = self._read()
+            if progress is None:
+                progress = self._set_aside(reason or "")
+            change(progress)
+            self._write(progress)
+        return progress
+
+    def record_check(
+        self,
+        lab_id: str,
+        check_id: str,
+        *,
+        status: str,
+        points: float,
+        max_points: float,
+        when: datetime,
+        judged: str = "",
+        account: str = "",
+    ) -> CheckRecordDict:
+        """Keep a lab check's latest result (and when it first passed), at once."""
+        stamp = when.astimezone(timezone.utc).isoformat()
+        record: CheckRecordDict = {
+            "status": status,
+            "points": points,
+            "max_points": max_points,
+            "judged": judged,
+            "account": account,
+            "at": stamp,
+            "first_passed": None,
+        }
+
+        def change(progress: Progress) -> None:
+            checks = progress.labs.setdefault(lab_id, {})
+            earlier = checks.get(check_id)
+            first = earlier.get("first_passed") if earlier else None
+            record["first_passed"] = first or (stamp if status == "passed" else None)
+            checks[check_id] = record
+
+        self._update(change)
+        return record
+
+    def flag_due(self, item_ids: list[str], *, why: str, when: datetime) -> None:
+        """Make these items due now (their next ``cards`` session asks them first)."""
+        if not item_ids:
+            return
+        stamp = when.astimezone(timezone.utc).isoformat()
+
+        def change(progress: Progress) -> None:
+            for item_id in item_ids:
+                progress.flags[item_id] = {"at": stamp, "why": why}
+
+        self._update(change)

@@ -5,8 +5,11 @@ moto accepts many calls that AWS refuses (a Fargate task with 256 CPU units and
 every boto3 client checks its call parameters against :mod:`ecs_learn.rules`
 before the request is sent, and a call that breaks an ERROR rule fails the way AWS
 would fail it: with the modelled exception (``client.exceptions.ClientException``
-and so on) and AWS's error code, followed by an explanation. The findings are also
-attached to the error as ``err.response["EcsLearn"]["findings"]``.
+and so on), AWS's error code and AWS's own message (``str(err)`` reads as boto3 would
+print the real rejection). ecs-learn's explanation is kept apart, in
+``err.response["EcsLearn"]`` (``findings``, ``explanation``, ``links``);
+``strict.explain(err)`` shows it as a panel, and in a lab notebook an uncaught
+rejection is shown that way instead of a traceback.
 
 >>> import ecs_learn.strict as strict
 >>> strict.enable()
@@ -26,7 +29,7 @@ from ecs_learn.sandbox import botocore_layer
 from ecs_learn.strict import hooks, state
 from ecs_learn.strict.hooks import AdviceWarning
 
-__all__ = ["AdviceWarning", "disable", "enable", "is_enabled", "lenient"]
+__all__ = ["AdviceWarning", "disable", "enable", "explain", "is_enabled", "lenient"]
 
 # On import, so that clients made between this import and enable() are checked too
 # (a client copies its session's handlers when it is made).
@@ -57,3 +60,11 @@ def lenient() -> Iterator[None]:
     """Suspend strict checks inside the block (this thread/context only)."""
     with botocore_layer.lenient():
         yield
+
+
+def explain(error: BaseException) -> object:
+    """A panel for a strict rejection (AWS's message first, then why); ``error`` itself
+    for any other exception."""
+    from ecs_learn.strict.panel import rejection_of
+
+    return rejection_of(error) or error

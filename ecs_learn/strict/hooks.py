@@ -20,13 +20,14 @@ from ecs_learn.sandbox.botocore_layer import Call, Hook
 from ecs_learn.strict import state
 from ecs_learn.strict.facts import Endpoint, FactFetcher
 from ecs_learn.strict.operations import OPERATIONS, Operation
-from ecs_learn.strict.response import error_response, explain
+from ecs_learn.strict.response import error_response
 
 __all__ = ["HOOK", "AdviceWarning", "install"]
 
 
 class AdviceWarning(UserWarning):
     """A call AWS accepts, but that is probably not what the learner meant (a WARNING rule)."""
+
 
 log = logging.getLogger(__name__)
 _FETCHER = FactFetcher()
@@ -46,9 +47,7 @@ def _findings(op: Operation, call: Call) -> list[Finding]:
         return []
     for advice in (f for f in findings if f.severity is Severity.WARNING):
         field = ".".join(p for p in (op.path_prefix, advice.path) if p) or "the request"
-        warnings.warn(
-            f"{advice.rule_id} at {field}: {advice.message}", AdviceWarning, stacklevel=2
-        )
+        warnings.warn(f"{advice.rule_id} at {field}: {advice.message}", AdviceWarning, stacklevel=2)
     return [f for f in findings if f.severity is Severity.ERROR]
 
 
@@ -62,7 +61,15 @@ def _reject(call: Call) -> tuple[Any, dict[str, Any]] | None:
     errors.sort(key=lambda f: (f.error_code != op.primary_code, f.rule_id, f.path))
     code = errors[0].error_code or op.primary_code
     same_code = [f for f in errors if f.error_code == code]
-    return error_response(code, explain(same_code, path_prefix=op.path_prefix), same_code, call.url)
+    return error_response(
+        code,
+        same_code,
+        call.url,
+        service=call.service,
+        operation=call.operation,
+        params=op.payload(call.params) or {},
+        path_prefix=op.path_prefix,
+    )
 
 
 HOOK = Hook(

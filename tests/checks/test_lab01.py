@@ -214,7 +214,7 @@ def test_every_requirement_of_every_check_has_points_and_the_solution_earns_them
     for item in lab.checks:
         result = lab.run(item.id, reader)
         assert sorted(r.label for r in result.requirements) == sorted(item.weights), item.id
-        assert result.points == item.points == sum(item.weights.values())
+        assert result.points == item.points == pytest.approx(sum(item.weights.values()))
         assert result.judged, item.id
 
 
@@ -225,3 +225,13 @@ def test_hints_respond_to_what_was_found(reader: AccountReader, sandbox: Any) ->
     (prefix,) = [r for r in result.requirements if not r.ok]
     assert prefix.found == "app" and "'awslogs-stream-prefix'] = 'web'" in prefix.hint
     assert all(not r.hint for r in result.requirements if r.ok)
+
+
+def test_every_check_links_to_flashcards_by_tag() -> None:
+    """A failed check makes the flashcards on its tags due: each check must reach some."""
+    from ecs_learn.quiz import load_catalog
+    from ecs_learn.quiz.session import related_cards
+
+    items = load_catalog().items()
+    for item in get_lab("01").checks:
+        assert related_cards(items, item.tags), item.id

@@ -142,7 +142,15 @@ def test_strict_rejects_what_moto_accepts(rule_id: str, world: World, strict_on:
     assert type(err) is client.exceptions.from_code(rule.error_code)
     findings = err.response["EcsLearn"]["findings"]
     assert rule_id in {f["rule_id"] for f in findings}
-    assert rule_id in str(err) and "moto alone would have accepted" in str(err)
+    detail = err.response["EcsLearn"]
+    assert rule_id in detail["explanation"] and detail["moto_would_accept"]
+    # The message is AWS's alone: no ecs-learn essay, no advice to switch strict mode off.
+    message = err.response["Error"]["Message"]
+    assert "ecs-learn" not in message and "lenient" not in message and "\n" not in message
+    assert str(err) == (
+        f"An error occurred ({rule.error_code}) when calling the "
+        f"{detail['operation']} operation: {message}"
+    )
 
     with strict.lenient():
         getattr(client, method)(**kwargs)  # moto by itself lets it through

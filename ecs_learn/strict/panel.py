@@ -1,0 +1,118 @@
+"""A strict rejection as a short panel instead of a botocore traceback.
+
+First what AWS answers, exactly as boto3 and the AWS CLI print it ("An error occurred
+(ClientException) when calling the RegisterTaskDefinition operation: ..."), then
+ecs-learn's explanation: the field, what is wrong with it, and the AWS pages that say so.
+:func:`install_notebook_display` makes IPython show this panel for any rejection the
+strict layer made (``open_lab`` calls it); every other exception keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+__all__ = ["Rejection", "install_notebook_display", "rejection_of"]
+
+
+class Rejection:
+    """The display of one strict rejection (``_repr_html_`` in notebooks, text elsewhere)."""
+
+    def __init__(self, error: ClientError) -> None:
+        self.error = error
+        self.code = str(error.response.get("Error", {}).get("Code", ""))
+        self.message = str(error.response.get("Error", {}).get("Message", ""))
+        self.detail: dict[str, Any] = dict(error.response.get("EcsLearn", {}))
+
+    @property
+    def aws_line(self) -> str:
+        """What boto3 and the AWS CLI print for the same rejection."""
+        return str(self.error)
+
+    def _findings(self) -> list[tuple[str, str, str]]:
+        fields = self.detail.get("fields") or []
+        out = []
+        for i, f in enumerate(self.detail.get("findings", [])):
+            where = fields[i] if i < len(fields) else f.get("path", "")
+            out.append((str(where), str(f.get("message", "")), str(f.get("rule_id", ""))))
+        return out
+
+    def __str__(self) -> str:
+        lines = [self.aws_line, "", "Why (ecs-learn strict mode, as real AWS):"]
+        lines += [f"  {where}: {message} ({rule})" for where, message, rule in self._findings()]
+        lines += [f"  AWS: {link}" for link in self.detail.get("links", [])]
+        if not self.detail.get("aws_wording", True):
+            lines.append(
+                "  (AWS's exact wording for this error is not known; ecs-learn's is shown.)"
+            )
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            "<li style='margin:2px 0'>"
+            f"<code>{escape(where)}</code>: {escape(message)} "
+            f"<span style='color:#57606a'>({escape(rule)})</span></li>"
+            for where, message, rule in self._findings()
+        )
+        links = " · ".join(
+            f"<a href='{escape(link)}' target='_blank' rel='noopener'>"
+            f"{escape(link.rsplit('/', 1)[-1].removesuffix('.html'))}</a>"
+            for link in self.detail.get("links", [])
+        )
+        unverified = (
+            ""
+            if self.detail.get("aws_wording", True)
+            else "<div style='color:#57606a'><small>AWS's exact wording for this error is "
+            "not known; ecs-learn's is shown.</small></div>"
+        )
+        return (
+            "<div class='ecs-learn-rejection' style='border-left:6px solid #cf222e;"
+            "padding:6px 10px;margin:4px 0;text-align:left'>"
+            f"<div style='font-family:var(--jp-code-font-family,monospace)'>"
+            f"<b style='color:#cf222e'>{escape(type(self.error).__name__)}</b>: "
+            f"{escape(self.aws_line)}</div>"
+            "<div style='margin-top:6px'><b>Why</b> — strict mode rejects this call as real "
+            f"AWS does:</div><ul style='margin:2px 0 2px 1.2em;padding:0'>{rows}</ul>"
+            + (f"<div>AWS documentation: {links}</div>" if links else "")
+            + unverified
+            + "</div>"
+        )
+
+
+def rejection_of(error: BaseException) -> Rejection | None:
+    """The rejection panel for ``error`` if the strict layer made it, else ``None``."""
+    if isinstance(error, ClientError) and "EcsLearn" in error.response:
+        return Rejection(error)
+    return None
+
+
+def _handler(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None) -> Any:
+    rejection = rejection_of(value)
+    if rejection is None:  # any other boto3 error keeps IPython's usual traceback
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+        return None
+    from IPython.display import display
+
+    display(rejection)  # type: ignore[no-untyped-call]
+    return None
+
+
+def install_notebook_display() -> bool:
+    """In IPython, show strict rejections as panels; ``False`` outside IPython."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    shell.set_custom_exc((ClientError,), _handler)
+    return True
