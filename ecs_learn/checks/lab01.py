@@ -217,7 +217,7 @@ def task_role(aws: AccountReader) -> Iterator[Requirement | Judged]:
 def ec2_task(aws: AccountReader) -> Iterator[Requirement | Judged]:
     td = lookup.task_definition(aws, "web-ec2")
     if td is None:
-        yield _missing("requiresCompatibilities", "family web-ec2 registered")
+        yield _missing("task definition family web-ec2", "registered")
         return
     yield _revision(td)
     yield requirement("requiresCompatibilities", ["EC2"], td.get("requiresCompatibilities"))
@@ -281,7 +281,7 @@ def ec2_task(aws: AccountReader) -> Iterator[Requirement | Judged]:
 def fargate_task(aws: AccountReader) -> Iterator[Requirement | Judged]:
     td = lookup.task_definition(aws, "web-fargate")
     if td is None:
-        yield _missing("requiresCompatibilities", "family web-fargate registered")
+        yield _missing("task definition family web-fargate", "registered")
         return
     yield _revision(td)
     compat = td.get("requiresCompatibilities") or []
@@ -349,7 +349,7 @@ def fargate_task(aws: AccountReader) -> Iterator[Requirement | Judged]:
 def sidecar_task(aws: AccountReader) -> Iterator[Requirement | Judged]:
     td = lookup.task_definition(aws, "web-with-sidecar")
     if td is None:
-        yield _missing("containers", "family web-with-sidecar registered")
+        yield _missing("task definition family web-with-sidecar", "registered")
         return
     yield _revision(td)
     names = sorted(c.get("name", "") for c in td.get("containerDefinitions", []))
@@ -409,7 +409,7 @@ def repair_task(aws: AccountReader) -> Iterator[Requirement | Judged]:
 
     td = lookup.task_definition(aws, "orders-api")
     if td is None:
-        yield _missing("requiresCompatibilities", "family orders-api registered")
+        yield _missing("task definition family orders-api", "registered")
         return
     yield _revision(td)
     compat = td.get("requiresCompatibilities") or []

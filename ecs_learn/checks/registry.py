@@ -135,11 +135,14 @@ def _score(
         return (item.points if passed else 0.0), requirements
     priced = []
     for r in requirements:
-        if r.label not in item.weights:
+        if r.label in item.weights:
+            priced.append(r.priced(item.weights[r.label]))
+        elif not r.ok:  # a precondition ("family web-ec2 registered") earns nothing itself
+            priced.append(r)
+        else:
             raise UnknownRequirementError(
                 f"check {item.id!r} has no points for requirement {r.label!r}"
             )
-        priced.append(r.priced(item.weights[r.label]))
     earned = sum(r.worth for r in priced if r.ok)
     return round(earned, 4), tuple(priced)
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from ecs_learn.errors import EcsLearnError
 from ecs_learn.quiz.rating import Rating, parse_rating, rating_for_answer
-from ecs_learn.quiz.session import AnswerFormatError, build_questions, choose_cards
+from ecs_learn.quiz.session import AnswerFormatError, Question, build_questions, choose_cards
 from ecs_learn.quiz.transcript import REVEAL_PROMPT, Printer, Transcript
 
 if TYPE_CHECKING:
@@ -34,6 +34,15 @@ Ask = Callable[[str], "str | None"]
 QUIT = ("q", "quit")  # typed instead of an answer, they end the session
 
 _T = TypeVar("_T")
+
+
+def _optional(parse: Callable[[str], frozenset[int]]) -> Callable[[str], frozenset[int]]:
+    """An empty answer means "show me the answer" (then the learner rates the card)."""
+
+    def parse_or_reveal(text: str) -> frozenset[int]:
+        return frozenset() if not text.strip() else parse(text)
+
+    return parse_or_reveal
 
 
 class NoQuestionsError(EcsLearnError):
@@ -102,10 +111,17 @@ class SessionRunner:
         view.score(asked, correct, len(questions))
         return QuizScore(asked, correct, len(questions))
 
-    def cards(self, topic: str | None, new_per_day: int) -> CardTally:
+    def cards(
+        self, topic: str | None, new_per_day: int, *, only: frozenset[str] | None = None
+    ) -> CardTally:
         """Review the due cards, then new ones (at most ``new_per_day`` first reviews a
-        day); the learner rates each card and the rating is recorded at once."""
+        day); the learner rates each card and the rating is recorded at once. A choice
+        item can be answered with its number (graded like a quiz: right is *Good*, wrong
+        *Again*), or with Enter to see the answer and rate it. ``only``: these item ids
+        (``ecs-learn cards --lab 01``)."""
         items = self.catalog.items(topic)
+        if only is not None:
+            items = [item for item in items if item.id in only]
         progress = self.store.load()
         moment = self.now()
         queue = choose_cards(items, progress, moment, new_per_day)
@@ -126,7 +142,21 @@ class SessionRunner:
         for number, item in enumerate(queue.items, 1):
             kind = "due" if number <= len(queue.due) else "new"
             view.card(number, len(queue.items), kind, item)
-            if self.pause and self.ask(REVEAL_PROMPT) is None:
+            if item.type.has_choices:  # answer it like a quiz question, or just look
+                question = Question(item, item.choices)
+                picked = self._answer(view.card_choice_prompt(question), _optional(question.parse))
+                if picked is None:
+                    break
+                if picked:
+                    right = question.grade(picked)
+                    view.verdict(question, right)
+                    view.back(item)
+                    rating = rating_for_answer(right)
+                    result = self._record(item.id, rating, "cards")
+                    reviewed += 1
+                    view.next_review(rating, result.due, self.now())
+                    continue
+            elif self.pause and self.ask(REVEAL_PROMPT) is None:
                 break
             view.back(item)
             rating = self._answer(view.rating_prompt(), parse_rating)

@@ -129,6 +129,11 @@ class Transcript:
         self.feedback(item)
 
     @staticmethod
+    def card_choice_prompt(question: Question) -> str:
+        hint = "numbers, e.g. 1,3" if question.multiple else "a number"
+        return f"Your answer ({hint}; Enter shows the answer; q to quit): "
+
+    @staticmethod
     def rating_prompt() -> str:
         labels = " · ".join(f"{int(rating)} {name}" for rating, name in RATINGS.items())
         return f"Rate {labels} (q to quit): "

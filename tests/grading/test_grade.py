@@ -64,13 +64,13 @@ def test_a_partly_wrong_submission_loses_exactly_the_wrong_checks(graded: dict) 
     row = graded["partly"]
     assert row["checks"] == {
         "execution-role": 2,
-        "task-role": 0,
+        "task-role": 1.5,  # partial credit: the role and its policy are right, the trust is not
         "ec2-task": 2,
         "fargate-task": 3,
         "sidecar-task": 2,
         "repair-task": 0,
     }
-    assert row["points"] == 9
+    assert row["points"] == 10.5
     text = " ".join(row["feedback"])
     assert "trusted by: expected ecs-tasks.amazonaws.com, found ec2.amazonaws.com" in text
     assert "task definition family orders-api: expected registered" in text

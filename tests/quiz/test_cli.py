@@ -107,7 +107,7 @@ def test_card_schedule_follows_fsrs_exactly(run_cli: RunCli, env: dict[str, str]
     when = start
     for step, rating in enumerate((3, 3, 1, 3, 4, 2)):
         new = "1" if step == 0 else "0"  # after the first, only the due card is shown
-        result = run_cli("cards", "--new-per-day", new, "--answers", str(rating),
+        result = run_cli("cards", "--new-per-day", new, "--answers", f";{rating}",
                          "--now", when.isoformat())
         assert result.exit_code == 0, result.output
         assert "Card 1 of 1" in result.stdout and item_id in result.stdout
@@ -124,13 +124,13 @@ def test_card_schedule_follows_fsrs_exactly(run_cli: RunCli, env: dict[str, str]
 
 def test_cards_show_due_cards_first_and_limit_new_cards_per_day(
         run_cli: RunCli, env: dict[str, str]) -> None:
-    first = run_cli("cards", "--new-per-day", "2", "--answers", "1,3")
+    first = run_cli("cards", "--new-per-day", "2", "--answers", ";1;;3")  # Enter, then a rating
     assert "0 due, 2 new" in first.stdout
     assert "Card 1 of 2 · new · iam-roles/pull-image" in first.stdout
-    again = run_cli("cards", "--new-per-day", "2", "--answers", "3")
+    again = run_cli("cards", "--new-per-day", "2", "--answers", ";3")
     assert "Nothing to review now. Next card due 2026-01-05 09:01 UTC (in 1 min)" in again.stdout
     later = (datetime.fromisoformat(FROZEN_NOW) + timedelta(minutes=15)).isoformat()
-    due = run_cli("cards", "--new-per-day", "3", "--now", later, "--answers", "3,3")
+    due = run_cli("cards", "--new-per-day", "3", "--now", later, "--answers", ";3;;3")
     assert "2 due, 1 new" in due.stdout
     # the card rated Again was due first (09:01), then the one rated Good (09:10)
     order = [line for line in due.stdout.splitlines() if line.startswith("Card ")]
@@ -141,11 +141,23 @@ def test_cards_show_due_cards_first_and_limit_new_cards_per_day(
 
 
 def test_cards_show_the_answer_as_the_back_of_choice_items(run_cli: RunCli) -> None:
+    """A choice card takes a typed choice (graded like a quiz), or Enter to look and rate."""
     result = run_cli("cards", "--topic", "launch-types", "--new-per-day", "2",
-                     "--answers", "2,good")
+                     "--answers", ";2;;good")
     assert "Answer: awsvpc" in result.stdout
     assert "Answer: No EC2 instances to manage; Billed per task vCPU and memory" in result.stdout
     assert "Good. Next review: 2026-01-05 09:10 UTC (in 10 min)" in result.stdout
+
+
+def test_a_typed_choice_on_a_card_is_graded_not_ignored(run_cli: RunCli) -> None:
+    """Seen in issue 13: `cards` showed numbered options and ignored a typed choice."""
+    first = run_cli("cards", "--topic", "launch-types", "--new-per-day", "1", "--answers", "q")
+    choices = [line.strip() for line in first.stdout.splitlines() if line.startswith("  ")]
+    right = next(c.split(")")[0] for c in choices if c.endswith(") awsvpc"))
+    result = run_cli("cards", "--topic", "launch-types", "--new-per-day", "1",
+                     "--answers", right)
+    assert "✔ Correct." in result.stdout and "Answer: awsvpc" in result.stdout
+    assert "Good. Next review" in result.stdout  # graded, not asked to rate itself
 
 
 def test_corrupt_progress_is_reported_set_aside_and_the_session_goes_on(
@@ -153,7 +165,7 @@ def test_corrupt_progress_is_reported_set_aside_and_the_session_goes_on(
     home = Path(env["ECS_LEARN_HOME"])
     home.mkdir(parents=True)
     (home / "progress.json").write_text('{"version": 1, "items": {"x": ')
-    result = run_cli("cards", "--new-per-day", "1", "--answers", "3")
+    result = run_cli("cards", "--new-per-day", "1", "--answers", ";3")
     assert result.exit_code == 0
     assert "warning:" in result.stderr and "is corrupt (invalid JSON" in result.stderr
     [aside] = home.glob("progress.json.corrupt-*")
@@ -164,7 +176,7 @@ def test_corrupt_progress_is_reported_set_aside_and_the_session_goes_on(
 
 def test_stats_report_due_learned_accuracy_and_weakest_topics(
         run_cli: RunCli, env: dict[str, str]) -> None:
-    run_cli("cards", "--new-per-day", "3", "--answers", "1,3,4")
+    run_cli("cards", "--new-per-day", "3", "--answers", ";1;;3;4")
     data = json.loads(run_cli("stats", "--json").stdout)
     assert data["total"] == {"topic": "all", "items": 7, "new": 4, "learning": 2,
                              "learned": 1, "due": 0, "reviews": 3, "correct": 2,

@@ -121,10 +121,11 @@ def test_a_quiz_without_choice_questions_is_an_error(tmp_path: Path) -> None:
 
 
 def test_cards_are_rated_by_the_learner_and_scheduled_from_the_clock(tmp_path: Path) -> None:
-    runner, out, script = _runner(tmp_path, ["x", "1", "good"])
+    runner, out, script = _runner(tmp_path, ["", "x", "1", "", "good"])  # Enter shows the back
     tally = runner.cards("iam-roles", new_per_day=2)
     assert (tally.reviewed, tally.total) == (2, 2)
-    assert script.prompts[0] == "Rate 1 Again · 2 Hard · 3 Good · 4 Easy (q to quit): "
+    assert script.prompts[0].startswith("Your answer (a number; Enter shows the answer")
+    assert script.prompts[1] == "Rate 1 Again · 2 Hard · 3 Good · 4 Easy (q to quit): "
     assert out.styled("yellow") == ["rate with 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy)"]
     assert "Card 1 of 2 · new · iam-roles/pull-image\n" in out.text
     assert "Again. Next review: 2026-01-05 09:01 UTC (in 1 min)\n" in out.text
@@ -135,9 +136,9 @@ def test_cards_are_rated_by_the_learner_and_scheduled_from_the_clock(tmp_path: P
 
 
 def test_due_cards_come_first_then_new_ones_within_the_daily_limit(tmp_path: Path) -> None:
-    first, _, _ = _runner(tmp_path, ["1", "3"])
+    first, _, _ = _runner(tmp_path, ["", "1", "", "3"])
     first.cards("iam-roles", new_per_day=2)
-    later, out, _ = _runner(tmp_path, ["3", "3", "3"], now=NOW + timedelta(minutes=15))
+    later, out, _ = _runner(tmp_path, ["", "3", "", "3", "3"], now=NOW + timedelta(minutes=15))
     assert later.cards("iam-roles", new_per_day=3).total == 3
     headers = [part for part, style in out.parts if part.startswith("· ") and style == "dim"]
     assert headers == ["· due · iam-roles/pull-image\n", "· due · iam-roles/app-permissions\n",
@@ -145,7 +146,7 @@ def test_due_cards_come_first_then_new_ones_within_the_daily_limit(tmp_path: Pat
 
 
 def test_with_nothing_due_the_next_due_time_and_the_limit_are_shown(tmp_path: Path) -> None:
-    first, _, _ = _runner(tmp_path, ["3"])
+    first, _, _ = _runner(tmp_path, ["", "3"])
     first.cards("iam-roles", new_per_day=1)
     again, out, script = _runner(tmp_path, ["3"])
     assert again.cards("iam-roles", new_per_day=1).total == 0
@@ -158,6 +159,7 @@ def test_with_nothing_due_the_next_due_time_and_the_limit_are_shown(tmp_path: Pa
 def test_in_a_terminal_the_answer_waits_for_enter_and_end_of_input_stops(tmp_path: Path) -> None:
     runner, out, script = _runner(tmp_path, ["", "4"], pause=True)
     assert runner.cards("iam-roles", new_per_day=2).reviewed == 1
-    assert script.prompts[0] == script.prompts[2] == "(Enter shows the answer) "
+    assert script.prompts[0] == script.prompts[2]  # choice cards: answer, or Enter to look
+    assert script.prompts[0].startswith("Your answer (a number; Enter shows the answer")
     assert out.text.count("Answer: ") == 1  # the second card stopped before its answer
     assert _ratings(runner.store) == {"iam-roles/pull-image": [Rating.Easy]}
