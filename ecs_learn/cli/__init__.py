@@ -10,7 +10,7 @@ turns it into a message on stderr and an exit status (:mod:`ecs_learn.cli.output
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -25,6 +25,14 @@ class RootGroup(PlainGroup):
     """The ``ecs-learn`` group: every command runs inside it, so it is the one place
     where an :class:`EcsLearnError` becomes ``error: ...`` and an exit status."""
 
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        from ecs_learn.cli.plain import hide_flag_metavars
+
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            hide_flag_metavars(command)
+        return command
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -32,8 +40,30 @@ class RootGroup(PlainGroup):
             report(error)
 
 
-def _root() -> None:
-    """Learn AWS containers against a mocked AWS account: labs, quizzes, lint and grading."""
+def _print_version(value: bool) -> None:
+    if value:
+        from ecs_learn import __version__
+
+        typer.echo(f"ecs-learn {__version__}")
+        raise typer.Exit()
+
+
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Learn AWS containers against a mocked AWS account: labs, quizzes, lint and grading.
+
+    Learners: `ecs-learn lab` (the labs in JupyterLab), `ecs-learn quiz`, `ecs-learn cards`,
+    `ecs-learn stats`. Instructors: `ecs-learn release`, `ecs-learn grade`.
+    """
 
 
 def make_app(argv: Sequence[str] = ()) -> typer.Typer:

@@ -36,6 +36,15 @@ def grade(
     ] = 120.0,
 ) -> None:
     """Run each submission in its own kernel against its own moto server; write the scores."""
+    import importlib.util
+
+    missing = [m for m in ("pytest", "nbval", "flask") if importlib.util.find_spec(m) is None]
+    if missing:
+        raise CliError(
+            f"grading needs {', '.join(missing)}: install the instructors' extra, "
+            "pip install 'ecs-learn[grade]'",
+            code=1,
+        )
     from rich.progress import Progress
 
     from ecs_learn.checks.catalog import UnknownLabError, get_lab

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
 from ecs_learn.cli.output import CliError, print_error
+from ecs_learn.cli.plain import PlainCommand
 
 __all__ = ["app"]
 
@@ -18,7 +19,11 @@ app = typer.Typer()
 out = Console()
 
 
-@app.command("lab", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+@app.command(
+    "lab",
+    cls=PlainCommand,
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+)
 def lab(
     ctx: typer.Context,
     directory: Annotated[
@@ -40,16 +45,22 @@ def lab(
         ),
     ] = False,
 ) -> None:
-    """Copy the labs into your workspace (never overwriting your work) and start JupyterLab.
+    """Copy the labs into your workspace (never overwriting your work) and open the next
+    lab you have not finished in JupyterLab.
 
     Options after the known ones are passed through to `jupyter lab`.
     """
     from ecs_learn.checks.catalog import lab_entries
+    from ecs_learn.lab_progress import lab_progress, next_unfinished
     from ecs_learn.workspace import default_workspace, prepare_workspace
 
+    rows = lab_progress(lab_entries(), _load_progress())
     if list_only:
-        for entry in lab_entries():
-            out.print(f"[bold]{entry.id}[/bold]  {entry.slug:<20} {entry.title}")
+        for row in rows:
+            out.print(
+                f"[bold]{row.lab_id}[/bold]  {row.slug:<20} {row.title}\n    {row.summary()}",
+                highlight=False,
+            )
         return
     workspace = (directory or default_workspace()).expanduser().resolve()
     if workspace.exists() and not workspace.is_dir():
@@ -62,6 +73,8 @@ def lab(
         state = "copied" if item.created else "kept your copy of"
         out.print(f"{state} {item.notebook}")
     out.print(f"workspace: {workspace}")
+    target = next_unfinished(rows) or rows[0]
+    out.print(f"opening lab {target.lab_id} ({target.summary()})", highlight=False)
     if no_start:
         return
     argv = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={workspace}", f"--ip={ip}"]
@@ -72,8 +85,20 @@ def lab(
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         argv.append("--allow-root")  # JupyterLab refuses root otherwise (containers, CI)
     argv += list(ctx.args)
+    argv.append(str(workspace / target.notebook))  # JupyterLab opens it (not the Launcher)
     sys.stdout.flush()
     os.execv(sys.executable, argv)
+
+
+def _load_progress() -> Any:
+    """The learner's progress (as ``ecs-learn stats`` reads it); empty if unreadable."""
+    from ecs_learn import learner
+    from ecs_learn.quiz.progress import Progress, ProgressError
+
+    try:
+        return learner.progress_store().load()
+    except ProgressError:
+        return Progress()
 
 
 @app.command("release")

@@ -18,7 +18,7 @@ from typing import Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-__all__ = ["PlainCommand", "PlainGroup"]
+__all__ = ["PlainCommand", "PlainGroup", "hide_flag_metavars"]
 
 _TRUE = {"1", "true", "t", "yes", "y", "on"}
 _FALSE = {"0", "false", "f", "no", "n", "off", ""}
@@ -98,12 +98,37 @@ def _use_plain_coercion(params: list[Any]) -> None:
             param._runtime_param = _Plain(descriptor, kind)
 
 
+def _quiet_flags(params: list[Any]) -> None:
+    """A flag takes no value: typer's help would show it a ``<bool>`` type column."""
+    for param in params:
+        if getattr(param, "is_flag", False) and getattr(param, "metavar", None) is None:
+            param.metavar = ""
+
+
+def hide_flag_metavars(command: Any) -> None:
+    """Make ``command`` (and its subcommands) show flags without a ``<bool>`` metavar."""
+    if getattr(command, "_ecs_learn_quiet_flags", False):
+        return
+    original = command.get_params
+
+    def get_params(ctx: Any) -> list[Any]:
+        params: list[Any] = original(ctx)
+        _quiet_flags(params)
+        return params
+
+    command.get_params = get_params
+    command._ecs_learn_quiet_flags = True
+    for sub in getattr(command, "commands", {}).values():
+        hide_flag_metavars(sub)
+
+
 class PlainGroup(TyperGroup):
     """A typer group whose own options skip pydantic (see above)."""
 
     def get_params(self, ctx: Any) -> list[Any]:
         params: list[Any] = super().get_params(ctx)  # includes the lazily made --help
         _use_plain_coercion(params)
+        _quiet_flags(params)
         return params
 
 
@@ -113,4 +138,5 @@ class PlainCommand(TyperCommand):
     def get_params(self, ctx: Any) -> list[Any]:
         params: list[Any] = super().get_params(ctx)
         _use_plain_coercion(params)
+        _quiet_flags(params)
         return params

@@ -27,15 +27,21 @@ def stats(
     banks: BanksOption = None,
 ) -> None:
     """Show due, learning and learned items per topic, accuracy and the weakest topics."""
+    from ecs_learn.checks.catalog import lab_entries
+    from ecs_learn.lab_progress import lab_progress
     from ecs_learn.quiz import compute_stats
 
     env = QuizEnv(data_dir, now, True, banks)
     catalog = env.catalog()
-    result = compute_stats(catalog.items(), env.store().load(), env.now())
+    progress = env.store().load()
+    result = compute_stats(catalog.items(), progress, env.now())
+    labs = lab_progress(lab_entries(), progress)
     if as_json:
+        import dataclasses
         import json
 
-        typer.echo(json.dumps(result.to_dict(), indent=2))
+        data = {**result.to_dict(), "labs": [dataclasses.asdict(row) for row in labs]}
+        typer.echo(json.dumps(data, indent=2))
         return
     from rich.table import Table
 
@@ -57,6 +63,8 @@ def stats(
         )
     table_console().print(table)
     console = out_console()
+    for lab in labs:
+        console.print(f"Lab {lab.lab_id} {lab.slug}: {lab.summary()}")
     if result.weakest:
         console.print(
             f"Weakest topics: {', '.join(result.weakest)} "
@@ -64,3 +72,9 @@ def stats(
         )
     elif not result.total.reviews:
         console.print("No reviews yet: start with `ecs-learn quiz` or `ecs-learn cards`.")
+    else:
+        from ecs_learn.quiz.stats import MIN_REVIEWS_FOR_WEAKEST
+
+        console.print(
+            f"Weakest topics are named once a topic has {MIN_REVIEWS_FOR_WEAKEST} answers."
+        )

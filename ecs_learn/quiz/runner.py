@@ -151,10 +151,10 @@ class SessionRunner:
                     right = question.grade(picked)
                     view.verdict(question, right)
                     view.back(item)
-                    rating = rating_for_answer(right)
-                    result = self._record(item.id, rating, "cards")
+                    graded = rating_for_answer(right)
+                    result = self._record(item.id, graded, "cards")
                     reviewed += 1
-                    view.next_review(rating, result.due, self.now())
+                    view.next_review(graded, result.due, self.now())
                     continue
             elif self.pause and self.ask(REVEAL_PROMPT) is None:
                 break

@@ -100,18 +100,25 @@ def _count(topic: str, items: Sequence[Item], progress: Progress, now: datetime)
     return TopicStats(topic, len(items), new, learning, learned, due, reviews, correct)
 
 
+MIN_REVIEWS_FOR_WEAKEST = 5  # one wrong answer does not make a topic "weak"
+
+
 def compute_stats(
-    items: Sequence[Item], progress: Progress, now: datetime, weakest: int = 3
+    items: Sequence[Item],
+    progress: Progress,
+    now: datetime,
+    weakest: int = 3,
+    min_reviews: int = MIN_REVIEWS_FOR_WEAKEST,
 ) -> Stats:
     """Per-topic and overall counts; the weakest topics are those with the lowest
-    accuracy among the topics with reviews."""
+    accuracy among the topics with at least ``min_reviews`` reviews."""
     topics: dict[str, list[Item]] = {}
     for item in items:
         topics.setdefault(item.topic, []).append(item)
     per_topic = tuple(_count(topic, group, progress, now) for topic, group in topics.items())
     total = _count("all", items, progress, now)
     ranked = sorted(
-        (t for t in per_topic if t.accuracy is not None),
+        (t for t in per_topic if t.accuracy is not None and t.reviews >= min_reviews),
         key=lambda t: (t.accuracy, -t.reviews, t.topic),
     )
     return Stats(

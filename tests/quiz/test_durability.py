@@ -56,6 +56,13 @@ def _send(process: subprocess.Popen[str], line: str) -> None:
     stdin.flush()
 
 
+def _rate(process: subprocess.Popen[str], rating: str) -> None:
+    """A card review: Enter (a choice card shows its answer; a flashcard asks again), then
+    the rating."""
+    _send(process, "")
+    _send(process, rating)
+
+
 def test_sigkill_during_a_write_loses_at_most_the_review_in_flight(
         subprocess_env: dict[str, str]) -> None:
     home = Path(subprocess_env["ECS_LEARN_HOME"])
@@ -63,11 +70,11 @@ def test_sigkill_during_a_write_loses_at_most_the_review_in_flight(
     session = _start(env, "cards", "--new-per-day", "7")
     try:
         for done in range(1, 4):
-            _send(session, "3")
+            _rate(session, "3")
             assert session.stderr is not None
             assert "paused before replace" in session.stderr.readline()
             _wait_for(home, done)
-        _send(session, "3")  # the fourth review: kill it between temp write and replace
+        _rate(session, "3")  # the fourth review: kill it between temp write and replace
         assert "paused before replace" in session.stderr.readline()
         assert list(home.glob(".progress.json.*.tmp")), "the temp file is being written"
         session.send_signal(signal.SIGKILL)
@@ -77,7 +84,7 @@ def test_sigkill_during_a_write_loses_at_most_the_review_in_flight(
     assert session.returncode == -signal.SIGKILL
     assert sum(_reviews(home).values()) == 3  # valid JSON, only the in-flight review lost
     # the next session starts from those three reviews and clears the dead writer's temp file
-    after = run_subprocess(["cards", "--new-per-day", "7", "--answers", "3"], subprocess_env)
+    after = run_subprocess(["cards", "--new-per-day", "7", "--answers", ";3"], subprocess_env)
     assert after.returncode == 0, after.stderr
     assert sum(_reviews(home).values()) == 4
     assert not list(home.glob(".progress.json.*.tmp"))
@@ -108,7 +115,7 @@ def test_two_sessions_at_once_keep_all_their_reviews(subprocess_env: dict[str, s
         total = 0
         for _ in range(3):  # interleaved: first, second, first, second...
             for session, rating in ((first, "3"), (second, "1")):
-                _send(session, rating)
+                _rate(session, rating)
                 total += 1
                 _wait_for(home, total)
         for session in (first, second):
