@@ -40,7 +40,7 @@ def _start(env: dict[str, str], *args: str,
                             stderr=subprocess.PIPE, text=True, env=env, cwd=REPO)
 
 
-def _await_prompt(process: subprocess.Popen[str], prompt: bytes = b"(q to quit)") -> None:
+def _await_prompt(process: subprocess.Popen[str], prompt: bytes = b"q to quit)") -> None:
     """Read the session's output until it asks its first question."""
     assert process.stdout is not None
     seen = b""

@@ -28,3 +28,21 @@ def test_shipped_banks_cover_known_topics_with_choice_questions() -> None:
         assert bank.topic in TOPICS
         assert any(item.type.has_choices for item in bank.items), bank.topic
         assert any(item.type is not ItemType.FLASHCARD for item in bank.items)
+
+
+def test_content_corrections_of_issue_13_are_in_the_banks_and_notes() -> None:
+    """High-resolution metrics, EFS Elastic/Max I/O, the instance role of external and
+    Managed Instances, Mountpoint for S3 on an EC2 host, EFS on the EC2 launch type."""
+    from ecs_learn.quiz import load_catalog
+    from ecs_learn.resources import quizzes_dir
+
+    items = {item.id: item for item in load_catalog().items()}
+    metrics = items["autoscaling/predefined-metrics"]
+    assert "ECSServiceAverageCPUUtilizationHighResolution" in metrics.answers
+    assert "three predefined" not in metrics.explanation
+    assert "EC2" in items["storage/efs-launch-types"].answers
+    assert "Elastic" in items["storage/efs-elastic-max-io"].back
+    notes = (quizzes_dir() / "notes.md").read_text()
+    assert "because there is no container instance role" not in notes
+    assert "20-second" in notes and "Mountpoint for Amazon S3 and handed to containers" in notes
+    assert "not with Elastic throughput" in notes
