@@ -6,6 +6,7 @@
   second at start and at every reset): in embedded mode each one is loaded on first
   use; a moto server is started with them loaded (see ``server.py``).
 * The default VPC, subnets and security group are built by the warm-up (see ``core``).
+* The ECS-optimized AMIs and container instance registration: see ``seed_ec2``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
+from ecs_learn.sandbox import seed_ec2
 from ecs_learn.sandbox.env import ACCOUNT_ID
 
 __all__ = [
@@ -39,6 +41,8 @@ def apply_embedded() -> None:
     from moto.moto_api import state_manager
 
     state_manager.set_transition("ecs::task", TASK_TRANSITION)
+    seed_ec2.install()
+    seed_ec2.seed()
 
 
 def _post(url: str, body: bytes | None = None, wait: float = 30.0) -> None:

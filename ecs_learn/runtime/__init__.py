@@ -1,0 +1,1 @@
+"""The runtime: the mocked account acts as AWS documents it (see docs/runtime.md)."""
