@@ -26,7 +26,9 @@ def test_cells_are_reported_by_notebook_position_in_a_real_grading_run(
     nb = new_notebook(
         cells=[
             new_markdown_cell("# What you will build"),
-            new_code_cell("from ecs_learn.notebook import open_lab\nlab = open_lab('01')"),
+            # Light on purpose: a cell that imports the lab can take more than the 3 s
+            # limit on a busy machine. The check cell never runs (it follows a timeout).
+            new_code_cell("answer = 42"),
             new_markdown_cell("## Exercise 1"),
             new_markdown_cell("Explanation."),
             new_code_cell("raise ValueError('boom')", metadata={"tags": ["mine"]}),
