@@ -221,14 +221,18 @@ class Scheduler:
 
     def _settle(self, rec: ServiceRecord, desired: int) -> None:
         live = self.live(rec)
-        for deployment in list(rec.deployments[1:]):
-            if deployment.status != "INACTIVE" and not any(t.deployment == deployment.id for t in live):
-                deployment.status = "INACTIVE"
         primary = rec.primary
+        for deployment in list(rec.deployments[1:]):
+            # a failed deployment stays on show (ACTIVE, FAILED) until the rollback completes
+            keep = deployment.rollout_state == "FAILED" and primary.rollout_state == "IN_PROGRESS"
+            if deployment.status != "INACTIVE" and not keep and not any(t.deployment == deployment.id for t in live):
+                deployment.status = "INACTIVE"
         mine = [t for t in live if t.deployment == primary.id]
         done = len(mine) == desired and all(self.healthy(t) for t in mine)
-        others = [d for d in rec.deployments[1:] if d.status == "ACTIVE"]
+        others = [d for d in rec.deployments[1:] if d.status == "ACTIVE" and any(t.deployment == d.id for t in live)]
         if done and not others and primary.rollout_state == "IN_PROGRESS":
+            for deployment in rec.deployments[1:]:
+                deployment.status = "INACTIVE"
             primary.rollout_state = "COMPLETED"
             primary.rollout_reason = f"ECS deployment {primary.id} completed."
             primary.updated = self.state.clock.elapsed
