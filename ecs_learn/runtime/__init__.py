@@ -110,7 +110,9 @@ def _endpoint(endpoint: str | None) -> str | None:
     raise RuntimeError("no runtime here: start the sandbox first (ecs_learn.sandbox.get_sandbox())")
 
 
-def advance(*, hours: float = 0, minutes: float = 0, seconds: float = 0, endpoint: str | None = None) -> float:
+def advance(
+    *, hours: float = 0, minutes: float = 0, seconds: float = 0, endpoint: str | None = None
+) -> float:
     """Move the virtual clock ahead and let everything due happen; returns elapsed seconds.
 
     ``endpoint``: a moto server on loopback (default: the active sandbox's, in server mode).
@@ -161,7 +163,9 @@ def send_request(
 
     where = _endpoint(endpoint)
     with botocore_layer.internal():
-        return route(botocore_layer.internal_client("elbv2", where), load_balancer, path, host, port)
+        return route(
+            botocore_layer.internal_client("elbv2", where), load_balancer, path, host, port
+        )
 
 
 def set_placer(launch_type: str, placer: Placer) -> None:

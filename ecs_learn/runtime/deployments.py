@@ -30,10 +30,13 @@ def failure_threshold(desired: int) -> int:
 
 
 def backoff_seconds(consecutive_failures: int) -> float:
-    """Wait before the next attempt after ``consecutive_failures`` failed ones (15 s, 30 s, ... 15 min)."""
+    """Wait before the next attempt after ``consecutive_failures`` failed ones.
+
+    15 s, 30 s, 60 s ... up to 15 minutes.
+    """
     if consecutive_failures <= 0:
         return 0.0
-    return min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** (consecutive_failures - 1))
+    return float(min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** (consecutive_failures - 1)))
 
 
 @dataclass(frozen=True)

@@ -87,8 +87,12 @@ class Runtime:
 
     def _groups_of(self, task: dict[str, Any]) -> list[str]:
         eni = next(
-            (d["value"] for a in task.get("attachments", []) for d in a.get("details", [])
-             if d.get("name") == "networkInterfaceId"),
+            (
+                d["value"]
+                for a in task.get("attachments", [])
+                for d in a.get("details", [])
+                if d.get("name") == "networkInterfaceId"
+            ),
             None,
         )
         if eni is None:
@@ -96,10 +100,14 @@ class Runtime:
         found = self.account.ec2.describe_network_interfaces(NetworkInterfaceIds=[eni])
         return [g["GroupId"] for n in found["NetworkInterfaces"] for g in n.get("Groups", [])]
 
-    def _due(self, record: TaskRecord, task: dict[str, Any], services: dict[str, dict[str, Any]]) -> None:
+    def _due(
+        self, record: TaskRecord, task: dict[str, Any], services: dict[str, dict[str, Any]]
+    ) -> None:
         now = self.state.clock.elapsed
         if task.get("lastStatus") == "STOPPED":  # the learner's stop_task
-            self.runner.finish(record, events.STOP_USER, task.get("stoppedReason") or "Task stopped by user")
+            self.runner.finish(
+                record, events.STOP_USER, task.get("stoppedReason") or "Task stopped by user"
+            )
             return
         if record.stopping_until is not None:
             if record.stopping_until <= now and record.stop:
@@ -114,31 +122,52 @@ class Runtime:
                 if record.deployment == rec.primary.id:
                     rec.primary.failed_tasks += 1
                     service = services.get(rec.name, {})
-                    self.scheduler.circuit_breaker(rec, _config(service), int(service.get("desiredCount") or 0))
+                    self.scheduler.circuit_breaker(
+                        rec, _config(service), int(service.get("desiredCount") or 0)
+                    )
             return
         for target in record.targets:
             if target.state == "initial" and target.settles <= now:
                 target.state = target.settles_to[0]
-                self.account.set_target_health(target.target_group, target.target_id, target.port, target.settles_to)
+                self.account.set_target_health(
+                    target.target_group, target.target_id, target.port, target.settles_to
+                )
                 self.state.record("target-" + target.state, record.id, target.target_group)
                 if rec is not None and target.state == "unhealthy":
                     self.scheduler.event(
                         rec,
-                        events.unhealthy_in_target_group(rec.name, target.port, target.target_group, target.settles_to[2] or ""),
+                        events.unhealthy_in_target_group(
+                            rec.name, target.port, target.target_group, target.settles_to[2] or ""
+                        ),
                     )
-                    grace = float(services.get(rec.name, {}).get("healthCheckGracePeriodSeconds") or 0)
+                    grace = float(
+                        services.get(rec.name, {}).get("healthCheckGracePeriodSeconds") or 0
+                    )
                     record.replace_at = max(now, record.started + grace)
-                if rec is not None and target.state == "healthy" and record.deployment == rec.primary.id:
-                    if _config(services.get(rec.name, {})).reset_on_healthy_task:
-                        rec.primary.failed_tasks = 0
+                if (
+                    rec is not None
+                    and target.state == "healthy"
+                    and record.deployment == rec.primary.id
+                    and _config(services.get(rec.name, {})).reset_on_healthy_task
+                ):
+                    rec.primary.failed_tasks = 0
         if rec is not None and record.replace_at is not None and record.replace_at <= now:
             bad = next(t for t in record.targets if t.state == "unhealthy")
-            self.scheduler.event(rec, events.failed_elb_health(rec.name, record.id, bad.target_group))
-            self.runner.stop(record, events.STOP_SCHEDULER, events.task_failed_elb(bad.target_group))
+            self.scheduler.event(
+                rec, events.failed_elb_health(rec.name, record.id, bad.target_group)
+            )
+            self.runner.stop(
+                record, events.STOP_SCHEDULER, events.task_failed_elb(bad.target_group)
+            )
             if record.deployment == rec.primary.id:
                 rec.primary.failed_tasks += 1
                 service = services.get(rec.name, {})
-                self.scheduler.circuit_breaker(rec, _config(service), int(service.get("desiredCount") or 0), "tasks failed health checks")
+                self.scheduler.circuit_breaker(
+                    rec,
+                    _config(service),
+                    int(service.get("desiredCount") or 0),
+                    "tasks failed health checks",
+                )
 
     # -- the clock -------------------------------------------------------------------------------
     def advance(self, seconds: float) -> float:

@@ -89,7 +89,9 @@ def task_failed_elb(tg_arn: str) -> str:
 
 
 def failed_elb_health(service: str, task_id: str, tg_arn: str) -> str:
-    return f"(service {service}) (task {task_id}) failed ELB health checks in (target-group {tg_arn})."
+    return (
+        f"(service {service}) (task {task_id}) failed ELB health checks in (target-group {tg_arn})."
+    )
 
 
 def unable_to_place(service: str, reason: str) -> str:

@@ -27,7 +27,9 @@ from ecs_learn.sandbox.env import ACCOUNT_ID, REGION
 
 __all__ = ["Failure", "TaskContext", "essential_exit", "why_task_cannot_start"]
 
-_ECR = re.compile(r"^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com/([^:@]+)(?::([^@]+))?(?:@(.+))?$")
+_ECR = re.compile(
+    r"^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com/([^:@]+)(?::([^@]+))?(?:@(.+))?$"
+)
 _EXIT = re.compile(r"(?:^|[;&|\s])exit\s+(\d+)\s*$")
 _PREFIX = "ResourceInitializationError: unable to pull secrets or registry auth: "
 
@@ -92,7 +94,9 @@ def _image_failure(client: Any, role: RolePolicies, ctx: TaskContext, image: str
     return None
 
 
-def _secret_failure(client: Any, role: RolePolicies, ctx: TaskContext, value: str) -> Failure | None:
+def _secret_failure(
+    client: Any, role: RolePolicies, ctx: TaskContext, value: str
+) -> Failure | None:
     if ":secretsmanager:" in value or not (value.startswith("arn:") or value.startswith("/")):
         name = value.split(":secret:", 1)[-1] if ":secret:" in value else value
         name = ":".join(name.split(":")[:1])  # drop a json-key suffix
@@ -109,7 +113,9 @@ def _secret_failure(client: Any, role: RolePolicies, ctx: TaskContext, value: st
             + _denied(role, ctx.task_id, "secretsmanager:GetSecretValue", arn),
         )
     name = value.split(":parameter", 1)[-1] if value.startswith("arn:") else value
-    arn = value if value.startswith("arn:") else f"arn:aws:ssm:{REGION}:{ACCOUNT_ID}:parameter{name}"
+    arn = (
+        value if value.startswith("arn:") else f"arn:aws:ssm:{REGION}:{ACCOUNT_ID}:parameter{name}"
+    )
     if role.allows("ssm:GetParameters", arn):
         return None
     return Failure(
@@ -120,7 +126,9 @@ def _secret_failure(client: Any, role: RolePolicies, ctx: TaskContext, value: st
     )
 
 
-def _log_failure(client: Any, role: RolePolicies, ctx: TaskContext, options: dict[str, str]) -> Failure | None:
+def _log_failure(
+    client: Any, role: RolePolicies, ctx: TaskContext, options: dict[str, str]
+) -> Failure | None:
     group = options.get("awslogs-group", "")
     groups = client("logs").describe_log_groups(logGroupNamePrefix=group)["logGroups"]
     exists = any(g["logGroupName"] == group for g in groups)
@@ -131,7 +139,8 @@ def _log_failure(client: Any, role: RolePolicies, ctx: TaskContext, options: dic
             return Failure(
                 "TaskFailedToStart",
                 prefix + "create log group has been retried 1 times: failed to create Cloudwatch "
-                "log group: " + _denied(role, ctx.task_id, "logs:CreateLogGroup", arn + ":*")
+                "log group: "
+                + _denied(role, ctx.task_id, "logs:CreateLogGroup", arn + ":*")
                 + " : exit status 1",
             )
         client("logs").create_log_group(logGroupName=group)
@@ -140,13 +149,15 @@ def _log_failure(client: Any, role: RolePolicies, ctx: TaskContext, options: dic
         return Failure(
             "TaskFailedToStart",
             prefix + "create stream has been retried 1 times: failed to create Cloudwatch log "
-            "stream: ResourceNotFoundException: The specified log group does not exist. : exit status 1",
+            "stream: ResourceNotFoundException: The specified log group does not exist. "
+            ": exit status 1",
         )
     if not role.allows("logs:CreateLogStream", arn + ":log-stream:*"):
         return Failure(
             "TaskFailedToStart",
             prefix + "create stream has been retried 1 times: failed to create Cloudwatch log "
-            "stream: " + _denied(role, ctx.task_id, "logs:CreateLogStream", arn + ":log-stream:*")
+            "stream: "
+            + _denied(role, ctx.task_id, "logs:CreateLogStream", arn + ":log-stream:*")
             + " : exit status 1",
         )
     return None
@@ -160,7 +171,9 @@ def _allows_nfs(client: Any, group_ids: list[str], ctx: TaskContext) -> bool:
             low, high = rule.get("FromPort", 0), rule.get("ToPort", 65535)
             if proto not in ("-1", "tcp") or (proto == "tcp" and not low <= 2049 <= high):
                 continue
-            if any(p.get("GroupId") in ctx.security_groups for p in rule.get("UserIdGroupPairs", [])):
+            if any(
+                p.get("GroupId") in ctx.security_groups for p in rule.get("UserIdGroupPairs", [])
+            ):
                 return True
             for cidr in rule.get("IpRanges", []):
                 if ctx.private_ip and ipaddress.ip_address(ctx.private_ip) in ipaddress.ip_network(
@@ -172,7 +185,10 @@ def _allows_nfs(client: Any, group_ids: list[str], ctx: TaskContext) -> bool:
 
 def _efs_failure(client: Any, ctx: TaskContext, fs_id: str) -> Failure | None:
     efs = client("efs")
-    prefix = "ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: "
+    prefix = (
+        "ResourceInitializationError: failed to invoke EFS utils commands to set up EFS "
+        "volumes: stderr: "
+    )
     try:
         targets = efs.describe_mount_targets(FileSystemId=fs_id)["MountTargets"]
     except Exception:
@@ -181,7 +197,8 @@ def _efs_failure(client: Any, ctx: TaskContext, fs_id: str) -> Failure | None:
     if not here:
         return Failure(
             "TaskFailedToStart",
-            prefix + f'Failed to resolve "{fs_id}.efs.{REGION}.amazonaws.com" - check that your file '
+            prefix
+            + f'Failed to resolve "{fs_id}.efs.{REGION}.amazonaws.com" - check that your file '
             "system ID is correct, and ensure that the VPC has an EFS mount target for this file "
             "system ID. : unsuccessful EFS utils command execution; code: 1",
         )
@@ -189,12 +206,15 @@ def _efs_failure(client: Any, ctx: TaskContext, fs_id: str) -> Failure | None:
     if not _allows_nfs(client, groups["SecurityGroups"], ctx):
         return Failure(
             "TaskFailedToStart",
-            prefix + "mount.nfs4: Connection timed out : unsuccessful EFS utils command execution; code: 32",
+            prefix + "mount.nfs4: Connection timed out : unsuccessful EFS utils command execution; "
+            "code: 32",
         )
     return None
 
 
-def why_task_cannot_start(client: Any, task_definition: dict[str, Any], ctx: TaskContext) -> Failure | None:
+def why_task_cannot_start(
+    client: Any, task_definition: dict[str, Any], ctx: TaskContext
+) -> Failure | None:
     """The first reason the task fails to start, or ``None`` when it starts.
 
     ``client(service)`` returns an (internal) API client.
@@ -234,7 +254,10 @@ def essential_exit(task_definition: dict[str, Any]) -> tuple[float, int] | None:
         labels = container.get("dockerLabels") or {}
         found: tuple[float, int] | None = None
         if "ecs-learn.exit-after" in labels:
-            found = (float(labels["ecs-learn.exit-after"]), int(labels.get("ecs-learn.exit-code", 1)))
+            found = (
+                float(labels["ecs-learn.exit-after"]),
+                int(labels.get("ecs-learn.exit-code", 1)),
+            )
         else:
             command = " ".join(container.get("command") or [])
             match = _EXIT.search(command)

@@ -75,7 +75,9 @@ def describe_target_group(elbv2: Any, ec2: Any, arn: str) -> TargetGroupInfo | N
         300,
     )
     lb_arns = sorted(set(group.get("LoadBalancerArns", [])))
-    lbs = elbv2.describe_load_balancers(LoadBalancerArns=lb_arns)["LoadBalancers"] if lb_arns else []
+    lbs = (
+        elbv2.describe_load_balancers(LoadBalancerArns=lb_arns)["LoadBalancers"] if lb_arns else []
+    )
     subnet_ids = sorted({z["SubnetId"] for lb in lbs for z in lb.get("AvailabilityZones", [])})
     cidrs = (
         tuple(s["CidrBlock"] for s in ec2.describe_subnets(SubnetIds=subnet_ids)["Subnets"])
@@ -109,7 +111,9 @@ def _code_matches(matcher: str, code: int) -> bool:
     return False
 
 
-def _sg_allows(groups: list[dict[str, Any]], port: int, lb_groups: set[str], cidrs: tuple[str, ...]) -> bool:
+def _sg_allows(
+    groups: list[dict[str, Any]], port: int, lb_groups: set[str], cidrs: tuple[str, ...]
+) -> bool:
     for group in groups:
         for rule in group.get("IpPermissions", []):
             proto = rule.get("IpProtocol")
@@ -137,7 +141,11 @@ def settle(
     unhealthy_after = float(group.interval * group.unhealthy_threshold)
     if not group.load_balancers:
         return (
-            ("unused", "Target.NotInUse", "Target group is not configured to receive traffic from the load balancer"),
+            (
+                "unused",
+                "Target.NotInUse",
+                "Target group is not configured to receive traffic from the load balancer",
+            ),
             0.0,
         )
     lb_groups = {g for lb in group.load_balancers for g in lb.get("SecurityGroups", [])}
@@ -149,7 +157,9 @@ def settle(
         return (("unhealthy", "Target.FailedHealthChecks", "Health checks failed"), unhealthy_after)
     if group.protocol in ("HTTP", "HTTPS"):
         labels = (container or {}).get("dockerLabels") or {}
-        patterns = [p.strip() for p in labels.get("ecs-learn.http.paths", "*").split(",") if p.strip()]
+        patterns = [
+            p.strip() for p in labels.get("ecs-learn.http.paths", "*").split(",") if p.strip()
+        ]
         code = 200 if any(fnmatch.fnmatchcase(group.path, p) for p in patterns) else 404
         if not _code_matches(group.matcher, code):
             reason = f"Health checks failed with these codes: [{code}]"

@@ -77,8 +77,8 @@ class FargatePlacer:
 
     def place(self, request: PlacementRequest, count: int) -> PlacementResult:
         by_zone: dict[str, list[str]] = {}
-        for subnet in sorted(request.subnets, key=lambda s: (s["AvailabilityZone"], s["SubnetId"])):
-            by_zone.setdefault(subnet["AvailabilityZone"], []).append(subnet["SubnetId"])
+        for entry in sorted(request.subnets, key=lambda s: (s["AvailabilityZone"], s["SubnetId"])):
+            by_zone.setdefault(entry["AvailabilityZone"], []).append(entry["SubnetId"])
         result = PlacementResult()
         if not by_zone:
             result.unplaceable = ["No subnets"] * count

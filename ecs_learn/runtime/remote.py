@@ -38,14 +38,16 @@ def _operation(environ: dict[str, Any], body: bytes) -> str:
         return str(target).rsplit(".", 1)[-1]
     if body and b"Action=" in body:
         fields = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
-        return fields.get("Action", [""])[0]
+        return str(fields.get("Action", [""])[0])
     query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
-    return query.get("Action", [""])[0]
+    return str(query.get("Action", [""])[0])
 
 
 def _json(start_response: Callable[..., Any], payload: Any, status: str = "200 OK") -> list[bytes]:
     data = json.dumps(payload, default=str).encode()
-    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+    start_response(
+        status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
+    )
     return [data]
 
 
@@ -78,7 +80,9 @@ def wrap(moto_app: WsgiApp, runtime: Any) -> WsgiApp:
     return app
 
 
-def _control(command: str, environ: dict[str, Any], start_response: Callable[..., Any], runtime: Any) -> list[bytes]:
+def _control(
+    command: str, environ: dict[str, Any], start_response: Callable[..., Any], runtime: Any
+) -> list[bytes]:
     try:
         if command == "advance":
             length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -90,7 +94,9 @@ def _control(command: str, environ: dict[str, Any], start_response: Callable[...
         if command == "now":
             return _json(start_response, {"elapsed": runtime.state.clock.elapsed})
     except Exception as exc:  # report, never kill the server
-        return _json(start_response, {"error": f"{type(exc).__name__}: {exc}"}, "500 Internal Server Error")
+        return _json(
+            start_response, {"error": f"{type(exc).__name__}: {exc}"}, "500 Internal Server Error"
+        )
     return _json(start_response, {"error": f"unknown command {command!r}"}, "404 Not Found")
 
 

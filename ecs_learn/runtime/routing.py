@@ -53,7 +53,9 @@ def _matches(rule: dict[str, Any], path: str, host: str | None) -> bool:
     for condition in rule.get("Conditions", []):
         field = condition.get("Field")
         if field == "path-pattern":
-            if not any(fnmatch.fnmatchcase(path, p) for p in _values(condition, field, "PathPatternConfig")):
+            if not any(
+                fnmatch.fnmatchcase(path, p) for p in _values(condition, field, "PathPatternConfig")
+            ):
                 return False
         elif field == "host-header":
             wanted = [v.lower() for v in _values(condition, field, "HostHeaderConfig")]
@@ -92,11 +94,18 @@ def _target(elbv2: Any, group: str) -> dict[str, Any] | None:
     return dict(usable[turn]["Target"])
 
 
-def route(elbv2: Any, load_balancer: str, path: str = "/", host: str | None = None, port: int | None = None) -> Routed:
+def route(
+    elbv2: Any,
+    load_balancer: str,
+    path: str = "/",
+    host: str | None = None,
+    port: int | None = None,
+) -> Routed:
     """Route one request (``load_balancer``: ARN, name or DNS name)."""
     lb = _find_lb(elbv2, load_balancer)
     listeners = sorted(
-        elbv2.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"], key=lambda x: x["Port"]
+        elbv2.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"],
+        key=lambda x: x["Port"],
     )
     if port is not None:
         listeners = [x for x in listeners if x["Port"] == port]
@@ -108,7 +117,9 @@ def route(elbv2: Any, load_balancer: str, path: str = "/", host: str | None = No
     if lb.get("Type") == "network":
         actions, rule_arn = listener.get("DefaultActions", []), None
     else:
-        rules = sorted(elbv2.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"], key=_priority)
+        rules = sorted(
+            elbv2.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"], key=_priority
+        )
         chosen = next((r for r in rules if r.get("IsDefault") or _matches(r, path, host)), None)
         actions = chosen.get("Actions", []) if chosen else listener.get("DefaultActions", [])
         rule_arn = chosen.get("RuleArn") if chosen else None

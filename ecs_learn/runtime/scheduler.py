@@ -18,7 +18,7 @@ from ecs_learn.runtime.deployments import (
     backoff_seconds,
     failure_threshold,
 )
-from ecs_learn.runtime.placer import FARGATE_PROVIDERS, Placer, PlacementRequest, split_by_strategy
+from ecs_learn.runtime.placer import FARGATE_PROVIDERS, PlacementRequest, Placer, split_by_strategy
 from ecs_learn.runtime.state import DeploymentRecord, RuntimeState, ServiceRecord, TaskRecord
 from ecs_learn.runtime.tasks import TaskRunner
 
@@ -36,12 +36,17 @@ class Scheduler:
 
     # -- bookkeeping ---------------------------------------------------------------------------
     def event(self, rec: ServiceRecord, message: str) -> None:
-        rec.events.insert(0, {"id": self.state.event_id(), "createdAt": self.state.clock.now(), "message": message})
+        rec.events.insert(
+            0,
+            {"id": self.state.event_id(), "createdAt": self.state.clock.now(), "message": message},
+        )
         del rec.events[MAX_EVENTS:]
         rec.last_event = message
         self.state.record("service-event", rec.name, message)
 
-    def new_deployment(self, rec: ServiceRecord, task_definition: str, deployment_id: str | None = None) -> DeploymentRecord:
+    def new_deployment(
+        self, rec: ServiceRecord, task_definition: str, deployment_id: str | None = None
+    ) -> DeploymentRecord:
         now = self.state.clock.elapsed
         for old in rec.deployments:
             if old.status == "PRIMARY":
@@ -62,7 +67,11 @@ class Scheduler:
 
     def live(self, rec: ServiceRecord) -> list[TaskRecord]:
         return sorted(
-            (t for t in self.state.tasks.values() if t.service == rec.arn and not t.done and t.stop is None),
+            (
+                t
+                for t in self.state.tasks.values()
+                if t.service == rec.arn and not t.done and t.stop is None
+            ),
             key=lambda t: (t.started, t.arn),
         )
 
@@ -82,7 +91,11 @@ class Scheduler:
         elif service["taskDefinition"] != rec.primary.task_definition or (
             moto_primary and moto_primary != rec.primary.id
         ):
-            self.new_deployment(rec, service["taskDefinition"], moto_primary if moto_primary != rec.primary.id else None)
+            self.new_deployment(
+                rec,
+                service["taskDefinition"],
+                moto_primary if moto_primary != rec.primary.id else None,
+            )
         active = service.get("status") == "ACTIVE"
         desired = int(service.get("desiredCount") or 0) if active else 0
         config = DeploymentConfig.of(service)
@@ -92,7 +105,14 @@ class Scheduler:
         self._settle(rec, desired)
         self._write(rec, service, desired)
 
-    def _step(self, rec: ServiceRecord, service: dict[str, Any], desired: int, config: DeploymentConfig, moto_tasks: dict[str, dict[str, Any]]) -> bool:
+    def _step(
+        self,
+        rec: ServiceRecord,
+        service: dict[str, Any],
+        desired: int,
+        config: DeploymentConfig,
+        moto_tasks: dict[str, dict[str, Any]],
+    ) -> bool:
         now = self.state.clock.elapsed
         live = self.live(rec)
         primary = rec.primary
@@ -113,7 +133,12 @@ class Scheduler:
                 ordered = sorted(old, key=lambda t: (self.healthy(t), t.started, t.arn))
                 self._stop(rec, ordered[:can_stop], primary.id)
                 return True
-            if room <= 0 and primary.rollout_state != "FAILED" and rec.last_event != events.deployment_config_stuck(rec.name) and not any(t.targets and not self.healthy(t) for t in live):
+            if (
+                room <= 0
+                and primary.rollout_state != "FAILED"
+                and rec.last_event != events.deployment_config_stuck(rec.name)
+                and not any(t.targets and not self.healthy(t) for t in live)
+            ):
                 self.event(rec, events.deployment_config_stuck(rec.name))
         return False
 
@@ -130,19 +155,31 @@ class Scheduler:
         self.event(rec, events.stopped(rec.name, [t.id for t in tasks]))
         rec.steady = False
 
-    def _launch(self, rec: ServiceRecord, service: dict[str, Any], count: int, config: DeploymentConfig, desired: int, moto_tasks: dict[str, dict[str, Any]]) -> bool:
+    def _launch(
+        self,
+        rec: ServiceRecord,
+        service: dict[str, Any],
+        count: int,
+        config: DeploymentConfig,
+        desired: int,
+        moto_tasks: dict[str, dict[str, Any]],
+    ) -> bool:
         primary = rec.primary
         ecs = self.runner.account.ecs
         definition = self.runner.task_definition(primary.task_definition)
         vpc = (service.get("networkConfiguration") or {}).get("awsvpcConfiguration") or {}
         subnets = tuple(
-            self.runner.account.ec2.describe_subnets(SubnetIds=vpc["subnets"])["Subnets"] if vpc.get("subnets") else ()
+            self.runner.account.ec2.describe_subnets(SubnetIds=vpc["subnets"])["Subnets"]
+            if vpc.get("subnets")
+            else ()
         )
         strategy = service.get("capacityProviderStrategy") or []
         live = self.live(rec)
         existing = tuple(moto_tasks[t.arn] for t in live if t.arn in moto_tasks)
         providers = split_by_strategy(strategy, count, {}) if strategy else [None] * count
-        fargate = service.get("launchType") == "FARGATE" or any(p in FARGATE_PROVIDERS for p in providers if p)
+        fargate = service.get("launchType") == "FARGATE" or any(
+            p in FARGATE_PROVIDERS for p in providers if p
+        )
         request = PlacementRequest(
             cluster=rec.cluster,
             task_definition=definition,
@@ -174,14 +211,21 @@ class Scheduler:
                 params["launchType"] = service.get("launchType") or "FARGATE"
             if placement.subnet_id and vpc:
                 conf = {k: v for k, v in vpc.items() if k != "subnets"}
-                params["networkConfiguration"] = {"awsvpcConfiguration": {**conf, "subnets": [placement.subnet_id]}}
+                params["networkConfiguration"] = {
+                    "awsvpcConfiguration": {**conf, "subnets": [placement.subnet_id]}
+                }
             if service.get("platformVersion"):
                 params["platformVersion"] = service["platformVersion"]
             made = ecs.run_task(**params)["tasks"]
             for task in made:
                 moto_tasks[task["taskArn"]] = task
                 started.append(
-                    self.runner.admit(task, rec.arn, service.get("loadBalancers") or [], list(vpc.get("securityGroups") or []))
+                    self.runner.admit(
+                        task,
+                        rec.arn,
+                        service.get("loadBalancers") or [],
+                        list(vpc.get("securityGroups") or []),
+                    )
                 )
         if not started:
             return False
@@ -199,7 +243,13 @@ class Scheduler:
         rec.steady = False
         return len(failed) < len(started)
 
-    def circuit_breaker(self, rec: ServiceRecord, config: DeploymentConfig, desired: int, why: str = "tasks failed to start") -> None:
+    def circuit_breaker(
+        self,
+        rec: ServiceRecord,
+        config: DeploymentConfig,
+        desired: int,
+        why: str = "tasks failed to start",
+    ) -> None:
         primary = rec.primary
         if not config.circuit_breaker or primary.rollout_state != "IN_PROGRESS":
             return
@@ -217,7 +267,9 @@ class Scheduler:
         back = self.new_deployment(rec, last_good.task_definition)
         back.rollout_reason = events.rollback_reason(last_good.id)
         self.event(rec, events.rolling_back(rec.name, primary.id, last_good.id))
-        self.runner.account.write_service(rec.cluster, rec.name, task_definition=last_good.task_definition)
+        self.runner.account.write_service(
+            rec.cluster, rec.name, task_definition=last_good.task_definition
+        )
 
     def _settle(self, rec: ServiceRecord, desired: int) -> None:
         live = self.live(rec)
@@ -225,11 +277,19 @@ class Scheduler:
         for deployment in list(rec.deployments[1:]):
             # a failed deployment stays on show (ACTIVE, FAILED) until the rollback completes
             keep = deployment.rollout_state == "FAILED" and primary.rollout_state == "IN_PROGRESS"
-            if deployment.status != "INACTIVE" and not keep and not any(t.deployment == deployment.id for t in live):
+            if (
+                deployment.status != "INACTIVE"
+                and not keep
+                and not any(t.deployment == deployment.id for t in live)
+            ):
                 deployment.status = "INACTIVE"
         mine = [t for t in live if t.deployment == primary.id]
         done = len(mine) == desired and all(self.healthy(t) for t in mine)
-        others = [d for d in rec.deployments[1:] if d.status == "ACTIVE" and any(t.deployment == d.id for t in live)]
+        others = [
+            d
+            for d in rec.deployments[1:]
+            if d.status == "ACTIVE" and any(t.deployment == d.id for t in live)
+        ]
         if done and not others and primary.rollout_state == "IN_PROGRESS":
             for deployment in rec.deployments[1:]:
                 deployment.status = "INACTIVE"
@@ -267,4 +327,6 @@ class Scheduler:
                     "rolloutStateReason": d.rollout_reason,
                 }
             )
-        self.runner.account.write_service(rec.cluster, rec.name, deployments=shown, events=list(rec.events))
+        self.runner.account.write_service(
+            rec.cluster, rec.name, deployments=shown, events=list(rec.events)
+        )

@@ -8,6 +8,7 @@ DEACTIVATING while its targets drain, then STOPPED. Stop codes are AWS's ``TaskS
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from ecs_learn.runtime import events, failures, loadbalancing
@@ -59,7 +60,9 @@ class TaskRunner:
     def security_groups(self, ids: list[str]) -> list[dict[str, Any]]:
         missing = [i for i in ids if i not in self._groups]
         if missing:
-            for group in self.account.ec2.describe_security_groups(GroupIds=missing)["SecurityGroups"]:
+            for group in self.account.ec2.describe_security_groups(GroupIds=missing)[
+                "SecurityGroups"
+            ]:
                 self._groups[group["GroupId"]] = group
         return [self._groups[i] for i in ids if i in self._groups]
 
@@ -106,12 +109,15 @@ class TaskRunner:
         }
         if fargate:
             fields["platform_version"] = (
-                FARGATE_PLATFORM if task.get("platformVersion") in (None, "", "LATEST")
+                FARGATE_PLATFORM
+                if task.get("platformVersion") in (None, "", "LATEST")
                 else task.get("platformVersion")
             )
             fields["platform_family"] = "Linux"
         self.account.write_task(record.cluster, record.arn, **fields)
-        ctx = failures.TaskContext(record.id, record.availability_zone, tuple(security_groups), record.private_ip)
+        ctx = failures.TaskContext(
+            record.id, record.availability_zone, tuple(security_groups), record.private_ip
+        )
         failure = failures.why_task_cannot_start(self.account.client, definition, ctx)
         if failure is not None:
             self.state.record("task-failed", record.id, failure.reason)
@@ -134,7 +140,13 @@ class TaskRunner:
         self.register_targets(record, load_balancers, definition, security_groups)
         return record
 
-    def _containers(self, task: dict[str, Any], definition: dict[str, Any], status: str, exit_code: int | None = None) -> list[dict[str, Any]]:
+    def _containers(
+        self,
+        task: dict[str, Any],
+        definition: dict[str, Any],
+        status: str,
+        exit_code: int | None = None,
+    ) -> list[dict[str, Any]]:
         out = []
         for index, container in enumerate(definition.get("containerDefinitions", [])):
             item: dict[str, Any] = {
@@ -162,19 +174,29 @@ class TaskRunner:
     ) -> None:
         now = self.state.clock.elapsed
         for lb in load_balancers:
-            arn = lb.get("targetGroupArn")
+            arn = str(lb.get("targetGroupArn") or "")
             group = self.target_group(arn) if arn else None
             if group is None or group.target_type != "ip" or not record.private_ip:
                 continue  # instance targets: the EC2 seam (host port lookup) registers them
             port = int(lb["containerPort"])
-            self.account.elbv2.register_targets(TargetGroupArn=arn, Targets=[{"Id": record.private_ip, "Port": port}])
+            self.account.elbv2.register_targets(
+                TargetGroupArn=arn, Targets=[{"Id": record.private_ip, "Port": port}]
+            )
             self.account.set_target_health(arn, record.private_ip, port, loadbalancing.INITIAL)
             container = next(
-                (c for c in definition.get("containerDefinitions", []) if c["name"] == lb.get("containerName")),
+                (
+                    c
+                    for c in definition.get("containerDefinitions", [])
+                    if c["name"] == lb.get("containerName")
+                ),
                 None,
             )
-            health, after = loadbalancing.settle(group, container, port, self.security_groups(security_groups))
-            record.targets.append(TargetRecord(arn, record.private_ip, port, "initial", now + after, health))
+            health, after = loadbalancing.settle(
+                group, container, port, self.security_groups(security_groups)
+            )
+            record.targets.append(
+                TargetRecord(arn, record.private_ip, port, "initial", now + after, health)
+            )
 
     def drain(self, record: TaskRecord) -> int:
         """Start draining the task's targets; returns the longest deregistration delay."""
@@ -186,17 +208,29 @@ class TaskRunner:
             delay = group.deregistration_delay if group else 0
             longest = max(longest, delay)
             target.state = "draining"
-            self.account.set_target_health(target.target_group, target.target_id, target.port, loadbalancing.DRAINING)
+            self.account.set_target_health(
+                target.target_group, target.target_id, target.port, loadbalancing.DRAINING
+            )
         return longest
 
     # -- stop -------------------------------------------------------------------------------
-    def finish(self, record: TaskRecord, code: str, reason: str, definition: dict[str, Any] | None = None, *, started: bool = True) -> None:
+    def finish(
+        self,
+        record: TaskRecord,
+        code: str,
+        reason: str,
+        definition: dict[str, Any] | None = None,
+        *,
+        started: bool = True,
+    ) -> None:
         """Stop the task now (stop_task), with AWS's stop code and reason."""
         ecs = self.account.ecs
         task = ecs.stop_task(cluster=record.cluster, task=record.arn, reason=reason)["task"]
         definition = definition or self.task_definition(task["taskDefinitionArn"])
         stamp = self.state.clock.now()
-        exit_code = record.exit_code if code == events.STOP_ESSENTIAL else (None if not started else 0)
+        exit_code = (
+            record.exit_code if code == events.STOP_ESSENTIAL else (None if not started else 0)
+        )
         self.account.write_task(
             record.cluster,
             record.arn,
@@ -210,12 +244,11 @@ class TaskRunner:
             containers=self._containers(task, definition, "STOPPED", exit_code),
         )
         for target in record.targets:
-            try:
+            with contextlib.suppress(Exception):  # the learner deregistered it already
                 self.account.elbv2.deregister_targets(
-                    TargetGroupArn=target.target_group, Targets=[{"Id": target.target_id, "Port": target.port}]
+                    TargetGroupArn=target.target_group,
+                    Targets=[{"Id": target.target_id, "Port": target.port}],
                 )
-            except Exception:  # the learner deregistered it already
-                pass
             self.account.set_target_health(target.target_group, target.target_id, target.port, None)
         record.stop = (code, reason)
         record.done = True
@@ -230,5 +263,12 @@ class TaskRunner:
             self.finish(record, code, reason)
             return False
         record.stopping_until = self.state.clock.elapsed + delay
-        self.account.write_task(record.cluster, record.arn, desired_status="STOPPED", last_status="DEACTIVATING", stop_code=code, stopped_reason=reason)
+        self.account.write_task(
+            record.cluster,
+            record.arn,
+            desired_status="STOPPED",
+            last_status="DEACTIVATING",
+            stop_code=code,
+            stopped_reason=reason,
+        )
         return True

@@ -57,7 +57,7 @@ def _ecs() -> Any:
 
 
 def _ec2() -> Any:
-    from moto.ec2 import ec2_backends
+    from moto.ec2.models import ec2_backends
 
     return ec2_backends[ACCOUNT_ID][REGION]
 
@@ -65,9 +65,7 @@ def _ec2() -> Any:
 def _count(cluster_name: str, group: str | None, statuses: tuple[str, ...]) -> int:
     tasks = _ecs().tasks.get(cluster_name, {}).values()
     return sum(
-        1
-        for t in tasks
-        if t.last_status in statuses and (group is None or t.group == group)
+        1 for t in tasks if t.last_status in statuses and (group is None or t.group == group)
     )
 
 
@@ -131,13 +129,14 @@ def _patch_tasks() -> None:
 
     def dns_get(self: Any) -> str:
         return str(
-            self.__dict__.get("_dns") or f"ip-{self.private_ip_address.replace('.', '-')}.ec2.internal"
+            self.__dict__.get("_dns")
+            or f"ip-{self.private_ip_address.replace('.', '-')}.ec2.internal"
         )
 
     def dns_set(self: Any, value: str) -> None:
         self.__dict__["_dns"] = value
 
-    NetworkInterface.private_dns_name = property(dns_get, dns_set)  # type: ignore[attr-defined]
+    setattr(NetworkInterface, "private_dns_name", property(dns_get, dns_set))  # noqa: B010
 
 
 def _patch_counts() -> None:
@@ -152,14 +151,14 @@ def _patch_counts() -> None:
     def ignore(self: Any, value: Any) -> None:
         pass
 
-    models.Service.running_count = property(running, ignore)  # type: ignore[attr-defined]
-    models.Service.pending_count = property(pending, ignore)  # type: ignore[attr-defined]
-    models.Cluster.running_tasks_count = property(  # type: ignore[attr-defined]
-        lambda self: _count(self.name, None, ("RUNNING",)), ignore
-    )
-    models.Cluster.pending_tasks_count = property(  # type: ignore[attr-defined]
-        lambda self: _count(self.name, None, _PENDING), ignore
-    )
+    derived = {
+        (models.Service, "running_count"): running,
+        (models.Service, "pending_count"): pending,
+        (models.Cluster, "running_tasks_count"): lambda self: _count(self.name, None, ("RUNNING",)),
+        (models.Cluster, "pending_tasks_count"): lambda self: _count(self.name, None, _PENDING),
+    }
+    for (cls, name), getter in derived.items():
+        setattr(cls, name, property(getter, ignore))
 
 
 def _patch_list_tasks() -> None:
@@ -244,7 +243,7 @@ def apply() -> None:
 
 # -- extensions: what AWS does inside, with no public API ------------------------------------
 def write_service(cluster: str, service: str, **fields: Any) -> None:
-    """Set attributes of a service as ECS would (``deployments``, ``events``, ``task_definition``)."""
+    """Set attributes of a service as ECS would (``deployments``, ``events``...)."""
     found = _ecs()._get_service(cluster, service)
     for name, value in fields.items():
         setattr(found, name, value)

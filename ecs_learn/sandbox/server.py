@@ -119,6 +119,7 @@ def serve(port: int, *, warm: bool = True) -> None:
     import logging
     import threading
 
+    from moto import mock_aws
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
         MotoRequestHandler,
@@ -126,8 +127,6 @@ def serve(port: int, *, warm: bool = True) -> None:
     )
     from werkzeug.serving import make_server
     from werkzeug.wrappers import Response
-
-    from moto import mock_aws
 
     from ecs_learn import runtime
     from ecs_learn.runtime.remote import wrap

@@ -1,4 +1,4 @@
-"""Rolling updates within min/max percent, the circuit breaker and rollback; the issue's scenario."""
+"""Rolling updates within min/max percent, the circuit breaker, rollback; the issue's scenario."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ def test_a_rolling_update_without_a_load_balancer_completes_in_the_call(box: San
     new = world.task_definition("nginx:1.28")
     world.client("ecs").update_service(cluster="lab", service="web", taskDefinition=new)
     service = world.service()
-    assert [(d["status"], d["rolloutState"], d["taskDefinition"]) for d in service["deployments"]] == [("PRIMARY", "COMPLETED", new)]
+    assert [
+        (d["status"], d["rolloutState"], d["taskDefinition"]) for d in service["deployments"]
+    ] == [("PRIMARY", "COMPLETED", new)]
     assert {t["taskDefinitionArn"] for t in world.tasks()} == {new}
 
 
@@ -26,18 +28,28 @@ def test_a_min_healthy_100_max_100_deployment_is_stuck_and_says_so(box: Sandbox)
     world = build(box, alb=False)
     config = {"minimumHealthyPercent": 100, "maximumPercent": 100}
     world.create_service(world.task_definition(), count=2, deploymentConfiguration=config)
-    world.client("ecs").update_service(cluster="lab", service="web", taskDefinition=world.task_definition("nginx:1.28"))
-    assert world.messages()[0].endswith("Update the minimumHealthyPercent or maximumPercent value and try again.")
+    world.client("ecs").update_service(
+        cluster="lab", service="web", taskDefinition=world.task_definition("nginx:1.28")
+    )
+    assert world.messages()[0].endswith(
+        "Update the minimumHealthyPercent or maximumPercent value and try again."
+    )
 
 
-def test_scenario_alb_service_converges_then_a_broken_revision_trips_the_breaker_and_rolls_back(box: Sandbox) -> None:
+def test_scenario_alb_service_converges_then_a_broken_revision_trips_the_breaker_and_rolls_back(
+    box: Sandbox,
+) -> None:
     world = build(box)
     role = world.execution_role()
     good = world.task_definition(world.push("web", "v1"), executionRoleArn=role)
     breaker = {"deploymentCircuitBreaker": {"enable": True, "rollback": True}}
     world.create_service(good, count=3, lb=True, deploymentConfiguration=breaker)
     assert world.service()["runningCount"] == 3
-    assert sorted(t["availabilityZone"] for t in world.tasks()) == ["us-east-1a", "us-east-1a", "us-east-1b"]
+    assert sorted(t["availabilityZone"] for t in world.tasks()) == [
+        "us-east-1a",
+        "us-east-1a",
+        "us-east-1b",
+    ]
     rt.advance(minutes=2)
     assert [h[1] for h in world.health()] == ["healthy"] * 3
     first = world.service()["deployments"][0]
@@ -48,7 +60,8 @@ def test_scenario_alb_service_converges_then_a_broken_revision_trips_the_breaker
     service = world.service()
     failed = next(d for d in service["deployments"] if d["taskDefinition"] == broken)
     assert (failed["rolloutState"], failed["rolloutStateReason"]) == (
-        "FAILED", "ECS deployment circuit breaker: tasks failed to start."
+        "FAILED",
+        "ECS deployment circuit breaker: tasks failed to start.",
     )
     assert failed["failedTasks"] == 3
     primary = service["deployments"][0]
@@ -59,7 +72,9 @@ def test_scenario_alb_service_converges_then_a_broken_revision_trips_the_breaker
     assert any(m.endswith("deployment failed: tasks failed to start.") for m in world.messages())
     rt.advance(minutes=5)
     service = world.service()
-    assert [(d["status"], d["rolloutState"]) for d in service["deployments"]] == [("PRIMARY", "COMPLETED")]
+    assert [(d["status"], d["rolloutState"]) for d in service["deployments"]] == [
+        ("PRIMARY", "COMPLETED")
+    ]
     assert service["runningCount"] == 3
     assert [h[1] for h in world.health()] == ["healthy"] * 3
     assert world.messages()[0] == "(service web) has reached a steady state."

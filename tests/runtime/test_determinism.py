@@ -12,7 +12,9 @@ from tests.runtime.world import REPO_HOST, build
 
 def _seed(box: Sandbox, seed: int) -> None:
     if box.endpoint:
-        urllib.request.urlopen(urllib.request.Request(f"{box.endpoint}/moto-api/seed?a={seed}", method="POST"))
+        urllib.request.urlopen(
+            urllib.request.Request(f"{box.endpoint}/moto-api/seed?a={seed}", method="POST")
+        )
     else:
         from moto.moto_api._internal import mock_random
 
@@ -25,9 +27,18 @@ def _script(box: Sandbox) -> tuple[list[str], list[dict[str, Any]], list[Any]]:
     world = build(box)
     role = world.execution_role()
     good = world.task_definition(world.push(), executionRoleArn=role)
-    world.create_service(good, count=3, lb=True, deploymentConfiguration={"deploymentCircuitBreaker": {"enable": True, "rollback": True}})
+    world.create_service(
+        good,
+        count=3,
+        lb=True,
+        deploymentConfiguration={"deploymentCircuitBreaker": {"enable": True, "rollback": True}},
+    )
     rt.advance(minutes=3)
-    world.client("ecs").update_service(cluster="lab", service="web", taskDefinition=world.task_definition(f"{REPO_HOST}/web:nope", executionRoleArn=role))
+    world.client("ecs").update_service(
+        cluster="lab",
+        service="web",
+        taskDefinition=world.task_definition(f"{REPO_HOST}/web:nope", executionRoleArn=role),
+    )
     rt.advance(minutes=10)
     world.client("ecs").update_service(cluster="lab", service="web", desiredCount=1)
     rt.advance(hours=1)
