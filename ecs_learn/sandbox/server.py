@@ -119,6 +119,7 @@ def serve(port: int, *, warm: bool = True) -> None:
     import logging
     import threading
 
+    from moto import mock_aws
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
         MotoRequestHandler,
@@ -127,12 +128,18 @@ def serve(port: int, *, warm: bool = True) -> None:
     from werkzeug.serving import make_server
     from werkzeug.wrappers import Response
 
+    from ecs_learn import runtime
+    from ecs_learn.runtime.remote import wrap
+
     os.environ.update(SERVER_SETTINGS)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     install_network_guard()
+    # The runtime runs here, next to the account: its clients reach these same backends
+    # in-process (moto's interceptor), and a WSGI layer triggers it (runtime/remote.py).
+    mock_aws().start()
     quirks.apply_embedded()  # the state manager lives in this process
     ready = threading.Event()
-    moto_app = DomainDispatcherApplication(create_backend_app)
+    moto_app = wrap(DomainDispatcherApplication(create_backend_app), runtime.attach(hook=False))
 
     def app(environ: dict[str, Any], start_response: Any) -> Any:
         if environ.get("PATH_INFO") == "/ecs-learn/ready":

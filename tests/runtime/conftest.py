@@ -1,0 +1,35 @@
+"""Both sandbox modes for every runtime test: embedded moto, and a loopback moto server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from ecs_learn.sandbox import Sandbox
+from ecs_learn.sandbox.server import MotoServer
+
+
+@pytest.fixture(scope="package", params=["embedded", "server"])
+def running(request: pytest.FixtureRequest) -> Iterator[Sandbox]:
+    """One sandbox per mode for the whole package (a server-mode one owns one moto server)."""
+    if request.param == "embedded":
+        box = Sandbox().start(background=False)
+        try:
+            yield box
+        finally:
+            box.stop()
+        return
+    with MotoServer() as server:
+        box = Sandbox(server.endpoint).start(background=False)
+        try:
+            yield box
+        finally:
+            box.stop()
+
+
+@pytest.fixture
+def box(running: Sandbox) -> Sandbox:
+    """The sandbox of the current mode, with an empty account (and runtime)."""
+    running.reset()
+    return running
