@@ -39,6 +39,7 @@ __all__ = [
     "allowed",
     "allowed_all",
     "evaluate",
+    "policies_of",
     "role_policies",
 ]
 
@@ -144,7 +145,11 @@ def role_policies(role_name: str, clients: ClientSource) -> list[PolicySource]:
 
     Raises botocore's ``ClientError`` (``NoSuchEntity``) if the role does not exist.
     """
-    iam = clients.client("iam")
+    return policies_of(clients.client("iam"), role_name)
+
+
+def policies_of(iam: Any, role_name: str) -> list[PolicySource]:
+    """:func:`role_policies` with an IAM client at hand."""
     found: list[PolicySource] = []
     for name in iam.list_role_policies(RoleName=role_name).get("PolicyNames", []):
         answer = iam.get_role_policy(RoleName=role_name, PolicyName=name)

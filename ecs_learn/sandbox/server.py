@@ -143,14 +143,14 @@ def serve(port: int, *, warm: bool = True) -> None:
 
     def app(environ: dict[str, Any], start_response: Any) -> Any:
         if environ.get("PATH_INFO") == "/ecs-learn/ready":
-            answer = Response(
+            status = Response(
                 "ready" if ready.is_set() else "warming", 200 if ready.is_set() else 503
             )
-            return answer(environ, start_response)
-        answer = moto_app(environ, start_response)
+            return status(environ, start_response)
+        body = moto_app(environ, start_response)
         if environ.get("PATH_INFO") == "/moto-api/reset":
             quirks.apply_embedded()  # a reset empties moto's EC2: seed it again
-        return answer
+        return body
 
     server = make_server("127.0.0.1", port, app, threaded=True, request_handler=MotoRequestHandler)
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))

@@ -10,9 +10,13 @@ from ecs_learn.sandbox import Sandbox
 from ecs_learn.sandbox.server import MotoServer
 
 
-@pytest.fixture(scope="package", params=["embedded", "server"])
+@pytest.fixture(scope="module", params=["embedded", "server"])
 def running(request: pytest.FixtureRequest) -> Iterator[Sandbox]:
-    """One sandbox per mode for the whole package (a server-mode one owns one moto server)."""
+    """One sandbox per mode and module (a server-mode one owns one moto server).
+
+    Per module, not per package: some modules start sandboxes of their own, and a process
+    runs one sandbox at a time.
+    """
     if request.param == "embedded":
         box = Sandbox().start(background=False)
         try:

@@ -8,6 +8,7 @@ import pytest
 
 import ecs_learn.runtime as rt
 from ecs_learn.runtime.iam import RolePolicies
+from ecs_learn.runtime.iam_eval import PolicySource
 from ecs_learn.sandbox import Sandbox
 from tests.runtime.world import REPO_HOST, build
 
@@ -209,6 +210,8 @@ def test_the_iam_evaluator(
     statements: list[dict[str, object]], action: str, resource: str, allowed: bool
 ) -> None:
     assert (
-        RolePolicies("arn:aws:iam::1:role/r", True, tuple(statements)).allows(action, resource)
+        RolePolicies(
+            "arn:aws:iam::1:role/r", True, (PolicySource("test", {"Statement": statements}),)
+        ).allows(action, resource)
         is allowed
     )
