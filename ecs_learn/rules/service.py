@@ -166,7 +166,9 @@ def target_group_attached(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Vi
         return
     for i, lb in dicts(p.get("loadBalancers")):
         group = lookup(ctx.target_groups, lb.get("targetGroupArn"))
-        if group is not None and not as_list(group.get("LoadBalancerArns")):
+        if group is None or "LoadBalancerArns" not in group:
+            continue  # describe output always has the key; without it, it is unknown
+        if not as_list(group["LoadBalancerArns"]):
             yield Violation(
                 join("loadBalancers", i, "targetGroupArn"),
                 "This target group is not used by any load balancer yet. Create a "
