@@ -201,3 +201,15 @@ def test_shape_checks_are_in_the_reference() -> None:
     page = render_reference()
     for check in SHAPE_CHECKS:
         assert f"`{check.id}`" in page
+
+
+def test_value_outside_the_model_enum() -> None:
+    doc = _td(portMappings=[{"containerPort": 80, "protocol": "TCP"}])
+    (finding,) = [f for f in lint_document(doc)[2] if f.rule_id == "SHAPE007"]
+    assert finding.path == "containerDefinitions[0].portMappings[0].protocol"
+    assert 'Did you mean "tcp"?' in finding.message
+
+
+def test_enum_finding_yields_to_the_rule_that_judges_the_same_field() -> None:
+    ids = [f.rule_id for f in lint_document({**GOOD_TD, "networkMode": "foo"})[2]]
+    assert "TD012" in ids and "SHAPE007" not in ids

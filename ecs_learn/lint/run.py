@@ -12,7 +12,7 @@ from ecs_learn.lint.documents import LintInputError, read_json, resolve_kind, un
 from ecs_learn.lint.report import FileReport
 from ecs_learn.rules import Finding, Kind, RuleContext, check
 from ecs_learn.rules.paths import join
-from ecs_learn.rules.shapes import ShapeResult, check_shape
+from ecs_learn.rules.shapes import NOT_IN_ENUM, ShapeResult, check_shape
 
 __all__ = ["fix_it", "lint_document", "lint_file", "lint_files"]
 
@@ -84,11 +84,20 @@ def lint_document(
     found = resolve_kind(doc, kind)
     payload, location = unwrap(found, doc)
     shape = _shape(found, doc, payload, location)
-    findings = list(shape.findings) if shape else []
-    if location == "taskDefinition":
-        findings = _prefixed(findings, location)
-    findings += _prefixed(check(found, payload, context), location)
-    return str(found), location, findings
+    return str(found), location, _combine(shape, check(found, payload, context), location)
+
+
+def _combine(shape: ShapeResult | None, rules: list[Finding], location: str) -> list[Finding]:
+    """Shape findings, then the rules'; an enum finding yields to a rule on the same field."""
+    judged = {f.path for f in rules}
+    first = [
+        f
+        for f in (shape.findings if shape else ())
+        if not (f.rule_id == NOT_IN_ENUM.id and f.path in judged)
+    ]
+    if location == "lifecyclePolicyText":  # shape paths are in the wrapper, rules' in the policy
+        return first + rules
+    return _prefixed(first, location) + _prefixed(rules, location)
 
 
 def _parse(path: str | Path, kind: str | None) -> _Parsed:
@@ -106,8 +115,7 @@ def _lint_parsed(item: _Parsed, context: RuleContext) -> FileReport:
     assert item.doc is not None and item.kind is not None and item.payload is not None
     try:
         shape = _shape(item.kind, item.doc, item.payload, item.location)
-        findings = _prefixed(shape.findings, item.location) if shape else []
-        findings += _prefixed(check(item.kind, item.payload, context), item.location)
+        findings = _combine(shape, check(item.kind, item.payload, context), item.location)
     except RecursionError:
         return FileReport(item.name, kind=str(item.kind), error="is nested too deeply to check")
     return FileReport(

@@ -16,10 +16,11 @@ __all__ = [
     "network_config_allowed",
     "network_config_required",
     "strategy_values",
+    "uses_fargate",
 ]
 
 
-def _uses_fargate(p: Mapping[str, Any]) -> bool:
+def uses_fargate(p: Mapping[str, Any]) -> bool:
     if p.get("launchType") == "FARGATE":
         return True
     return any(
@@ -72,7 +73,7 @@ def network_config_allowed(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[V
 
 def fargate_compatible(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     td = ctx.task_definition
-    if td is None or not _uses_fargate(p):
+    if td is None or not uses_fargate(p):
         return
     compat = as_list(td.get("requiresCompatibilities")) or []
     if "FARGATE" not in compat:

@@ -181,6 +181,29 @@ def strategy_values(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violatio
     yield from _ecs.strategy_values(p, "capacityProviderStrategy")
 
 
+@_svc(
+    "SVC014",
+    summary="the DAEMON scheduling strategy is not for Fargate, nor the CODE_DEPLOY or "
+    "EXTERNAL deployment controllers",
+)
+def daemon_strategy(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
+    if p.get("schedulingStrategy") != "DAEMON":
+        return
+    if _ecs.uses_fargate(p):
+        yield Violation(
+            "schedulingStrategy",
+            "Fargate does not support the DAEMON strategy (there are no instances of yours "
+            "to run one task on each). Use REPLICA, or run the daemon on EC2.",
+        )
+    controller = p.get("deploymentController")
+    kind = controller.get("type") if isinstance(controller, Mapping) else None
+    if kind in ("CODE_DEPLOY", "EXTERNAL"):
+        yield Violation(
+            "deploymentController.type",
+            f"The {kind} deployment controller needs the REPLICA scheduling strategy, not DAEMON.",
+        )
+
+
 RULES = (
     service_name,
     desired_count,
@@ -195,4 +218,5 @@ RULES = (
     assign_public_ip,
     target_group_attached,
     strategy_values,
+    daemon_strategy,
 )

@@ -19,7 +19,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +58,11 @@ UNKNOWN, WRONG_TYPE, MISSING, DESCRIBE_ONLY, TOO_SMALL, UNION = (
     ShapeCheck("SHAPE005", "a string or list shorter, or a number smaller, than the model allows"),
     ShapeCheck("SHAPE006", "a union structure must set exactly one of its members"),
 )
+NOT_IN_ENUM = ShapeCheck(
+    "SHAPE007",
+    "a value that is not one of the model's valid values (enums are case-sensitive). botocore "
+    "does not check these, AWS does; not reported where a rule already judged the field",
+)
 SHAPE_CHECKS: tuple[ShapeCheck, ...] = (
     UNKNOWN,
     WRONG_TYPE,
@@ -65,6 +70,7 @@ SHAPE_CHECKS: tuple[ShapeCheck, ...] = (
     DESCRIBE_ONLY,
     TOO_SMALL,
     UNION,
+    NOT_IN_ENUM,
 )
 
 
@@ -156,8 +162,44 @@ def check_shape(kind: Kind | str, payload: Mapping[str, Any]) -> ShapeResult:
         if check is DESCRIBE_ONLY:
             describe_only.append(extra["unknown_param"])
         findings.append(Finding(check.id, Severity.ERROR, path, message, source, ERROR_CODE))
+    shape = model.operation_model(operation).input_shape
+    for path, message in _enum_violations(payload, shape, ""):
+        findings.append(Finding(NOT_IN_ENUM.id, Severity.ERROR, path, message, source, None))
     findings.sort(key=lambda f: (f.rule_id, f.path))
     return ShapeResult(operation, tuple(findings), tuple(describe_only))
+
+
+def _enum_violations(value: Any, shape: Shape, path: str) -> Iterator[tuple[str, str]]:
+    """Strings that are not one of their shape's enum values (botocore checks no enums)."""
+    kind = shape.type_name
+    if kind == "string":
+        allowed: list[str] = list(getattr(shape, "enum", None) or [])
+        if allowed and isinstance(value, str) and value not in allowed:
+            yield path, _enum_message(path, value, allowed)
+    elif kind == "structure" and isinstance(value, Mapping):
+        members = shape.members
+        for key, item in value.items():
+            if key in members:
+                yield from _enum_violations(item, members[key], join(path, key))
+    elif kind == "list" and isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _enum_violations(item, shape.member, join(path, index))
+    elif kind == "map" and isinstance(value, Mapping):
+        for key, item in value.items():
+            if isinstance(key, str):
+                yield from _enum_violations(item, shape.value, join(path, key))
+
+
+def _enum_message(path: str, value: str, allowed: list[str]) -> str:
+    name = path.rpartition(".")[2] or path
+    exact = {a.lower(): a for a in allowed}.get(value.lower())
+    guess = exact or next(iter(difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)), None)
+    shown = ", ".join(allowed[:12]) + (", ..." if len(allowed) > 12 else "")
+    hint = f' Did you mean "{guess}"?' if guess else ""
+    return (
+        f'{json.dumps(value)} is not a valid value for "{name}": AWS takes one of {shown} '
+        f"(case-sensitive).{hint}"
+    )
 
 
 def _path(name: str) -> tuple[str, str | None]:
