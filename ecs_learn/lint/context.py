@@ -18,13 +18,13 @@ the other files instead, matched the way AWS resolves the reference:
   listeners that forward to it (known only when a listener is linted too);
 - a listener's ``LoadBalancerArn`` matches a load balancer by ARN or by the name in
   the ARN (``...:loadbalancer/app/NAME/id``); a missing ``Type`` is ``application``;
-- a scaling policy's target is registered when a linted scalable target has the same
-  ``ServiceNamespace``, ``ResourceId`` and ``ScalableDimension`` (known as soon as one
-  scalable target is linted);
 - an attached policy's role is matched by ``RoleName`` to a linted CreateRole input
   (or GetRole's ``Role``), whose trust policy names the principals.
 
-A fact no file provides stays unknown, and the rules that need it stay silent.
+A fact no file provides stays unknown, and the rules that need it stay silent. Facts
+are only ever taken from a file that names the same thing: whether a scalable target
+is already registered (AAS004, AAS010) is the account's state, which the absence of a
+file cannot tell, so lint leaves those rules to the strict sandbox.
 """
 
 from __future__ import annotations
@@ -73,14 +73,6 @@ def context_for(
         arn = p.get("LoadBalancerArn")
         lb_type = _load_balancer_type(arn, others) if isinstance(arn, str) else None
         facts["load_balancer_types"] = {arn: lb_type} if lb_type else None
-    # A scalable target is not judged by the others in the set: whether it is already
-    # registered is the account's fact, not the files'.
-    if (
-        Fact.SCALABLE_TARGETS in needed
-        and doc.kind is not Kind.SCALABLE_TARGET
-        and base.scalable_targets is None
-    ):
-        facts["scalable_targets"] = _scalable_targets(others)
     if Fact.ROLE_TRUST_PRINCIPALS in needed and base.role_trust_principals is None:
         facts["role_trust_principals"] = _trust_principals(others)
     facts = {k: v for k, v in facts.items() if v is not None}
@@ -169,20 +161,6 @@ def _load_balancer_type(arn: str, docs: Sequence[LintedDocument]) -> str | None:
             lb_type = lb.get("Type", "application")
             found = lb_type if isinstance(lb_type, str) else None
     return found
-
-
-def _scalable_targets(docs: Sequence[LintedDocument]) -> frozenset[tuple[str, str, str]] | None:
-    targets = list(_of(Kind.SCALABLE_TARGET, docs))
-    if not targets:
-        return None
-    return frozenset(
-        (t["ServiceNamespace"], t["ResourceId"], t["ScalableDimension"])
-        for t in targets
-        if all(
-            isinstance(t.get(k), str)
-            for k in ("ServiceNamespace", "ResourceId", "ScalableDimension")
-        )
-    )
 
 
 def _trust_principals(docs: Sequence[LintedDocument]) -> Mapping[str, frozenset[str]] | None:

@@ -71,7 +71,8 @@ def network_configuration_allowed(p: Mapping[str, Any], ctx: RuleContext) -> Ite
 
 @_svc(
     "SVC006",
-    summary="FARGATE services need a task definition that requires FARGATE",
+    summary="FARGATE services need a task definition compatible with Fargate "
+    "(requiresCompatibilities names FARGATE or, when absent, awsvpc with task cpu and memory)",
     needs={Fact.TASK_DEFINITION},
 )
 def fargate_compatible(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
