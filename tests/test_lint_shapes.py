@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from ecs_learn.lint import lint_document, lint_file
@@ -213,3 +215,21 @@ def test_value_outside_the_model_enum() -> None:
 def test_enum_finding_yields_to_the_rule_that_judges_the_same_field() -> None:
     ids = [f.rule_id for f in lint_document({**GOOD_TD, "networkMode": "foo"})[2]]
     assert "TD012" in ids and "SHAPE007" not in ids
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=6),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    kind=st.sampled_from(list(Kind)), doc=st.dictionaries(st.text(max_size=10), JSON, max_size=4)
+)
+def test_shape_check_never_crashes_on_any_json(kind: Kind, doc: dict[str, Any]) -> None:
+    for finding in check_shape(kind, doc).findings:
+        assert finding.rule_id in {c.id for c in SHAPE_CHECKS} and finding.message
