@@ -6,6 +6,9 @@
   second at start and at every reset): in embedded mode each one is loaded on first
   use; a moto server is started with them loaded (see ``server.py``).
 * The default VPC, subnets and security group are built by the warm-up (see ``core``).
+* What moto rewrites or refuses unlike AWS (a Fargate ``networkMode``, an EC2 container
+  with only ``memoryReservation``) is made faithful by :mod:`~ecs_learn.sandbox.fidelity`,
+  applied with the in-process fixes.
 """
 
 from __future__ import annotations
@@ -38,6 +41,9 @@ def apply_embedded() -> None:
     """Apply the in-process fixes (idempotent; call again after every reset)."""
     from moto.moto_api import state_manager
 
+    from ecs_learn.sandbox import fidelity
+
+    fidelity.apply()
     state_manager.set_transition("ecs::task", TASK_TRANSITION)
 
 
