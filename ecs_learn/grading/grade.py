@@ -122,9 +122,26 @@ def grade_paths(
             return list(workers.map(one, paths))
 
 
-def grade_folder(folder: Path, lab: Lab, **options: object) -> list[SubmissionResult]:
-    """Grade every ``*.ipynb`` in ``folder`` (see :func:`grade_paths` for the options)."""
-    return grade_paths(submission_paths(folder), lab, **options)  # type: ignore[arg-type]
+def grade_folder(
+    folder: Path,
+    lab: Lab,
+    *,
+    jobs: int | None = None,
+    timeout: float = 600.0,
+    cell_timeout: float = 120.0,
+    limits: Limits | None = None,
+    on_done: Callable[[SubmissionResult], None] | None = None,
+) -> list[SubmissionResult]:
+    """Grade every ``*.ipynb`` in ``folder`` (see :func:`grade_paths`)."""
+    return grade_paths(
+        submission_paths(folder),
+        lab,
+        jobs=jobs,
+        timeout=timeout,
+        cell_timeout=cell_timeout,
+        limits=limits,
+        on_done=on_done,
+    )
 
 
 def grade_submission(

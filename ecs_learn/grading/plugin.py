@@ -158,7 +158,7 @@ def guard_kernel(session: GradingSession) -> None:
             return msg
 
     get_message._ecs_learn = True  # type: ignore[attr-defined]
-    RunningKernel.get_message = get_message  # type: ignore[method-assign]
+    RunningKernel.get_message = get_message
 
 
 session_ref: list[GradingSession | None] = [None]

@@ -67,4 +67,4 @@ def _validate_container_defs(
         if not _has(cd, "image"):
             raise TaskDefinitionMissingPropertyError("image")
         if not (_has(cd, "memory") or _has(cd, "memoryReservation") or memory):
-            raise TaskDefinitionMemoryError(cd.get("name", cd.get("Name")))
+            raise TaskDefinitionMemoryError(str(cd.get("name", cd.get("Name"))))

@@ -75,7 +75,6 @@ class MotoServer:
         warm: bool = True,
         token: str | None = None,
         door: str | None = None,
-        process_group: int | None = None,
     ) -> None:
         self._port = port or free_port()
         self._warm = warm
@@ -83,7 +82,6 @@ class MotoServer:
         self.endpoint = f"http://127.0.0.1:{self._port}"
         self.token = token
         self.door = door
-        self._process_group = process_group
 
     def start(self) -> MotoServer:
         install_network_guard()
@@ -108,7 +106,6 @@ class MotoServer:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            process_group=self._process_group,
         )
         return self
 
