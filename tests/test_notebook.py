@@ -68,7 +68,9 @@ def test_a_failed_warm_up_is_told_in_the_repr_and_before_the_first_check(
     box = Sandbox().start(background=False)
     try:
         session = open_lab("01")
-        assert "warning: the mocked account's warm-up failed (ParamValidationError" in repr(session)
+        assert "warning: the mocked account's warm-up failed (ParamValidationError" in repr(
+            session
+        )
         session.check("execution-role")
         session.check("execution-role")
         told = capsys.readouterr().out

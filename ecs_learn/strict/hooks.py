@@ -28,7 +28,6 @@ __all__ = ["HOOK", "AdviceWarning", "install"]
 class AdviceWarning(UserWarning):
     """A call AWS accepts, but that is probably not what the learner meant (a WARNING rule)."""
 
-
 log = logging.getLogger(__name__)
 _FETCHER = FactFetcher()
 
@@ -47,7 +46,9 @@ def _findings(op: Operation, call: Call) -> list[Finding]:
         return []
     for advice in (f for f in findings if f.severity is Severity.WARNING):
         field = ".".join(p for p in (op.path_prefix, advice.path) if p) or "the request"
-        warnings.warn(f"{advice.rule_id} at {field}: {advice.message}", AdviceWarning, stacklevel=2)
+        warnings.warn(
+            f"{advice.rule_id} at {field}: {advice.message}", AdviceWarning, stacklevel=2
+        )
     return [f for f in findings if f.severity is Severity.ERROR]
 
 

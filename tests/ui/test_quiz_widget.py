@@ -28,10 +28,8 @@ def test_widget_scores_answers_set_on_its_widgets_and_shows_feedback() -> None:
     multiple = [r for r in quiz.rows if r.question.multiple]
     assert quiz.score == len(multiple) == 1
     assert len(quiz.answers) == 3 and len(checked) == 3
-    assert (
-        "✘ Not quite."
-        in quiz.rows[[r.question.multiple for r in quiz.rows].index(False)].feedback.value
-    )
+    assert "✘ Not quite." in quiz.rows[[r.question.multiple for r in quiz.rows].index(False)] \
+        .feedback.value
     assert f"Score: {quiz.score} / 3" in quiz.widget.children[-1].value
 
 
@@ -47,17 +45,8 @@ def test_widget_built_from_items_checks_and_changes_its_mind() -> None:
 
 
 def test_check_without_a_selection_asks_for_one() -> None:
-    item = Item.from_dict(
-        {
-            "id": "t/a",
-            "type": "single",
-            "section": "s",
-            "prompt": "p?",
-            "choices": ["x", "y"],
-            "answer": "x",
-            "explanation": "because",
-        }
-    )
+    item = Item.from_dict({"id": "t/a", "type": "single", "section": "s", "prompt": "p?",
+                           "choices": ["x", "y"], "answer": "x", "explanation": "because"})
     quiz = QuizWidget(items=[item], count=1)
     quiz.rows[0].button.click()
     assert "Pick an answer first" in quiz.rows[0].feedback.value
