@@ -171,7 +171,8 @@ for host in {hosts!r}:
         pass
 for path in ("/moto-api/reset", "/moto-api/reset-auth", "/moto-api/data.json",
              "/moto-api/state-manager/set-transition"):
-    for headers in ({{}}, {{"x-moto-account-id": "000000000000"}}, {{"Host": "motoapi.amazonaws.com"}}):
+    hostile = ({{}}, {{"x-moto-account-id": "000000000000"}}, {{"Host": "motoapi.amazonaws.com"}})
+    for headers in hostile:
         try:
             urllib.request.urlopen(urllib.request.Request(endpoint + path, data=b"{{}}",
                                    headers=headers, method="POST"), timeout=5)
