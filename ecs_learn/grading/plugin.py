@@ -48,7 +48,7 @@ __all__ = [
 ]
 
 _TIMEOUT = re.compile(r"Timeout of [0-9.]+ seconds exceeded (?:while )?executing cell")
-KERNEL_DIED = "KernelDiedError: "
+KERNEL_DIED = "the kernel died: "  # nbval may wrap the error; this text survives
 _DEAD_AT_START = "Kernel dead on test start"
 _OUTPUT_TYPES = frozenset({"stream", "display_data", "execute_result", "update_display_data"})
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -148,7 +148,7 @@ def guard_kernel(session: GradingSession) -> None:
                 msg = original(self, stream, timeout=left)
             except Empty:
                 if not self.is_alive():
-                    raise KernelDiedError(f"the kernel {_death(self)}") from None
+                    raise KernelDiedError(f"{KERNEL_DIED}{_death(self)}") from None
                 if deadline is not None and time.monotonic() >= deadline:
                     raise
                 continue

@@ -11,6 +11,7 @@ from ecs_learn.checks.result import CheckResult, Status
 from ecs_learn.grading.isolation import Limits
 from ecs_learn.grading.notebooks import Notebook
 from ecs_learn.grading.payload import CellOutcome, CellRun, GradingPayload, Limit
+from ecs_learn.grading.plugin import KERNEL_DIED
 from ecs_learn.grading.submission import (
     CheckScore,
     SubmissionResult,
@@ -67,7 +68,7 @@ def cell_feedback(cells: tuple[CellRun, ...], limits: Limits | None = None) -> l
             if cell.limit is Limit.OUTPUT and cell.outcome is CellOutcome.PASSED:
                 continue
         if cell.outcome is CellOutcome.DIED:
-            why = cell.last_line.removeprefix("KernelDiedError: ").removeprefix("the kernel ")
+            why = cell.last_line.rpartition(KERNEL_DIED)[2] or "it ended"
             lines.append(f"the kernel died in {name} ({why})")
         elif cell.outcome is CellOutcome.TIMED_OUT:
             limit = "the time" if cell.timeout is None else f"the {cell.timeout:g} s"

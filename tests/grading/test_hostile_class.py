@@ -102,7 +102,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object
     shards = []
     for k in (1, 2):
         part = [p for p in paths if in_shard(p, k, 2)]
-        results = grade_paths(part, LAB, jobs=1, **options)  # type: ignore[arg-type]
+        results = grade_paths(part, LAB, jobs=2, **options)  # type: ignore[arg-type]
         write_json(results, LAB, outputs / f"shard-{k}.json")
         shards.append(outputs / f"shard-{k}.json")
     yield {
