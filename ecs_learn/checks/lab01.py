@@ -76,6 +76,11 @@ def _task_size(td: dict[str, Any], cpu: int, memory: int) -> Iterator[Requiremen
     yield requirement("task memory (MiB)", memory, _memory(td.get("memory")))
 
 
+def _grants_get_object(action: str) -> bool:
+    """Whether an IAM action allows s3:GetObject; AWS compares actions case-insensitively."""
+    return action.lower() in ("s3:getobject", "s3:get*", "s3:*", "*")
+
+
 def _missing(label: str, expected: str) -> Requirement:
     return requirement(label, expected, None, ok=False)
 
@@ -124,8 +129,7 @@ def task_role(aws: AccountReader) -> Iterator[Requirement]:
     yield requirement("trusted by", TASKS_PRINCIPAL, trusted, ok=TASKS_PRINCIPAL in trusted)
     allowed = lookup.allowed_actions(lookup.inline_policy_documents(aws, TASK_ROLE))
     grants = any(
-        action in ("s3:GetObject", "s3:Get*", "s3:*") and resource == ASSETS_OBJECTS
-        for action, resource in allowed
+        _grants_get_object(action) and resource == ASSETS_OBJECTS for action, resource in allowed
     )
     shown = [f"{a} on {r}" for a, r in allowed] or None
     yield requirement("inline policy", f"allows s3:GetObject on {ASSETS_OBJECTS}", shown, ok=grants)
