@@ -30,12 +30,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ecs_learn.errors import EcsLearnError
+
 __all__ = ["LoadError", "LoadShape", "load_file", "parse_load", "read_trace"]
 
 SHAPES = ("constant", "ramp", "spike", "daily", "trace")
 
 
-class LoadError(ValueError):
+class LoadError(EcsLearnError, ValueError):
     """A load description with problems; ``problems`` lists each as ``where: what``."""
 
     def __init__(self, source: str, problems: Sequence[str]) -> None:

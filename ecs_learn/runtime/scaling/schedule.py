@@ -28,6 +28,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ecs_learn.errors import EcsLearnError
+
 __all__ = ["Schedule", "ScheduleError", "parse_schedule"]
 
 UTC = dt.timezone.utc
@@ -39,7 +41,7 @@ _DAYS = {"SUN": 1, "MON": 2, "TUE": 3, "WED": 4, "THU": 5, "FRI": 6, "SAT": 7}
 _UNIT_MINUTES = {"minute": 1, "hour": 60, "day": 1440}
 
 
-class ScheduleError(ValueError):
+class ScheduleError(EcsLearnError, ValueError):
     """A schedule expression this model cannot read (with the reason)."""
 
 
