@@ -7,6 +7,7 @@
   use; a moto server is started with them loaded (see ``server.py``).
 * The default VPC, subnets and security group are built by the warm-up (see ``core``).
 * The ECS-optimized AMIs and container instance registration: see ``seed_ec2``.
+* Auto scaling and ECR lifecycle APIs moto lacks or gets wrong: see ``moto_ext_scaling``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from ecs_learn.sandbox import seed_ec2
+from ecs_learn.sandbox import moto_ext_scaling, seed_ec2
 from ecs_learn.sandbox.env import ACCOUNT_ID
 
 __all__ = [
@@ -43,6 +44,7 @@ def apply_embedded() -> None:
     state_manager.set_transition("ecs::task", TASK_TRANSITION)
     seed_ec2.install()
     seed_ec2.seed()
+    moto_ext_scaling.install()
 
 
 def _post(url: str, body: bytes | None = None, wait: float = 30.0) -> None:

@@ -18,7 +18,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from ecs_learn.sandbox import quirks
+from ecs_learn.sandbox import moto_ext_scaling, quirks
 from ecs_learn.sandbox.guard import install_network_guard
 
 __all__ = ["SERVER_SETTINGS", "MotoServer", "free_port", "serve"]
@@ -139,6 +139,9 @@ def serve(port: int, *, warm: bool = True) -> None:
             answer = Response(
                 "ready" if ready.is_set() else "warming", 200 if ready.is_set() else 503
             )
+            return answer(environ, start_response)
+        if environ.get("PATH_INFO") == moto_ext_scaling.EXT_PATH:
+            answer = Response(*moto_ext_scaling.handle_server_request(environ))
             return answer(environ, start_response)
         answer = moto_app(environ, start_response)
         if environ.get("PATH_INFO") == "/moto-api/reset":
