@@ -112,7 +112,7 @@ class Timeline:
         desired = [r.desired for r in self.records]
         return (
             f"{len(self.records)} minutes from {self.rows()[0]['time']}: desired "
-            f"{desired[0]} -> {desired[-1]} (min {min(desired)}, max {max(desired)}), "
+            f"{desired[0]} -> {desired[-1]} (fewest {min(desired)}, most {max(desired)}), "
             f"{len(self.activities)} scaling activities"
         )
 
