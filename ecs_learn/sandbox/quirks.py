@@ -10,6 +10,7 @@
 * What moto rewrites or refuses unlike AWS (a Fargate ``networkMode``, an EC2 container
   with only ``memoryReservation``) is made faithful by :mod:`~ecs_learn.sandbox.fidelity`,
   applied with the in-process fixes.
+* Auto scaling and ECR lifecycle APIs moto lacks or gets wrong: see ``moto_ext_scaling``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import urllib.request
 from typing import Any
 
 from ecs_learn.errors import EcsLearnError
-from ecs_learn.sandbox import seed_ec2
+from ecs_learn.sandbox import moto_ext_scaling, seed_ec2
 from ecs_learn.sandbox.env import ACCOUNT_ID
 
 __all__ = [
@@ -53,6 +54,7 @@ def apply_embedded() -> None:
     state_manager.set_transition("ecs::task", TASK_TRANSITION)
     seed_ec2.install()
     seed_ec2.seed()
+    moto_ext_scaling.install()
 
 
 REFUSED_HEADER = "x-ecs-learn-refused"  # set by a server that keeps /moto-api to its owner

@@ -27,7 +27,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from ecs_learn.sandbox import quirks
+from ecs_learn.sandbox import moto_ext_scaling, quirks
 from ecs_learn.sandbox.guard import install_network_guard
 
 __all__ = [
@@ -192,6 +192,9 @@ def serve(port: int, *, warm: bool = True) -> None:
                 "ready" if ready.is_set() else "warming", 200 if ready.is_set() else 503
             )
             return status(environ, start_response)
+        if environ.get("PATH_INFO") == moto_ext_scaling.EXT_PATH:  # the owner's only
+            handled = Response(*moto_ext_scaling.handle_server_request(environ))
+            return handled(environ, start_response)
         body = moto_app(environ, start_response)
         if environ.get("PATH_INFO") == "/moto-api/reset":
             quirks.apply_embedded()  # a reset empties moto's EC2: seed it again
@@ -233,7 +236,7 @@ def _is_management(environ: dict[str, Any]) -> bool:
     """A request for moto's own API (``/moto-api/...``, or its ``motoapi`` host)."""
     path = str(environ.get("PATH_INFO", "")).lower()
     host = str(environ.get("HTTP_HOST", "")).lower()
-    return "moto-api" in path or "motoapi" in host
+    return "moto-api" in path or "motoapi" in host or path == moto_ext_scaling.EXT_PATH
 
 
 def _refuse(environ: dict[str, Any], start_response: Any, why: str) -> Any:
