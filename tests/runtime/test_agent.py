@@ -308,9 +308,11 @@ def test_allowed_reads_inline_and_managed_policies(sandbox: Any) -> None:
     assert "does not exist" in allowed("nobody", "ecs:Poll", "*", clients).reason
 
 
-def test_server_mode_seeds_and_registers(embedded: Sandbox) -> None:
+def test_server_mode_seeds_and_registers(embedded: Sandbox, moto_server: MotoServer) -> None:
     embedded.stop()  # one sandbox per process: this test runs last in the module
-    with MotoServer() as server, Sandbox(server.endpoint).start(background=False) as remote:
+    server = moto_server
+    with Sandbox(server.endpoint).start(background=False) as remote:
+        remote.reset()
         check_ecs_ami(remote)
         remote.client("ecs").create_cluster(clusterName="lab")
         [instance_id] = launch(remote, profile(remote), USER_DATA.format(cluster="lab"))
