@@ -34,6 +34,7 @@ __all__ = [
     "Routed",
     "Runtime",
     "advance",
+    "agent_outcomes",
     "attach",
     "detach",
     "local",
@@ -53,7 +54,7 @@ def _after_call(call: Call, parsed: Mapping[str, Any]) -> None:
     if runtime is None:
         return
     try:
-        runtime.reconcile()
+        runtime.after(call.operation)
     except Exception:  # a runtime bug must not break the learner's call
         log.exception("ecs-learn runtime: reconciling after %s failed", call.operation)
 
@@ -147,6 +148,19 @@ def timeline(endpoint: str | None = None) -> list[dict[str, Any]]:
         assert _local is not None
         return _local.timeline()
     found: list[dict[str, Any]] = remote.call(where, "timeline")["timeline"]
+    return found
+
+
+def agent_outcomes(endpoint: str | None = None) -> dict[str, dict[str, Any]]:
+    """Per EC2 instance: ``{"registered": bool, "reason": str}`` — did its ECS agent join a
+    cluster, and why not (no instance profile, the role lacks the agent's permissions...)."""
+    from ecs_learn.runtime import remote
+
+    where = _endpoint(endpoint)
+    if where is None:
+        assert _local is not None
+        return _local.agent_outcomes()
+    found: dict[str, dict[str, Any]] = remote.call(where, "agent")["agent"]
     return found
 
 

@@ -49,3 +49,5 @@ class Account:
     write_service = staticmethod(moto_ext.write_service)
     write_task = staticmethod(moto_ext.write_task)
     set_target_health = staticmethod(moto_ext.set_target_health)
+    provision_task = staticmethod(moto_ext.provision_task)
+    place_task = staticmethod(moto_ext.place_task)

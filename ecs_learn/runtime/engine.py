@@ -12,13 +12,18 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from ecs_learn.runtime import events
+from ecs_learn.runtime import agent, events
 from ecs_learn.runtime.account import Account
+from ecs_learn.runtime.asg import ManagedScaler
 from ecs_learn.runtime.deployments import DeploymentConfig
-from ecs_learn.runtime.placer import Ec2Placer, FargatePlacer, Placer
+from ecs_learn.runtime.ec2 import Ec2Placer
+from ecs_learn.runtime.launcher import Launcher
+from ecs_learn.runtime.placement import Demand
+from ecs_learn.runtime.placer import FargatePlacer, Placer
 from ecs_learn.runtime.scheduler import RELAUNCH_AFTER_EXIT, Scheduler
 from ecs_learn.runtime.state import RuntimeState, TaskRecord
 from ecs_learn.runtime.tasks import TaskRunner
+from ecs_learn.runtime.triggers import syncs_agent
 
 __all__ = ["Runtime"]
 
@@ -36,10 +41,20 @@ class Runtime:
         self.account = account or Account()
         self.state = RuntimeState(seed=seed)
         self.state.reset()
-        self.placers: dict[str, Placer] = {"FARGATE": FargatePlacer()}
+        self.placers: dict[str, Placer] = {
+            "FARGATE": FargatePlacer(),
+            "EC2": Ec2Placer(
+                self.account, self.state, lambda arn: self.runner.task_definition(arn)
+            ),
+        }
         self._lock = threading.RLock()
+        self._build()
+
+    def _build(self) -> None:
         self.runner = TaskRunner(self.account, self.state)
-        self.scheduler = Scheduler(self.runner, self.state, self.placers)
+        self.scaler = ManagedScaler(self.account, self.state)
+        self.launcher = Launcher(self.runner, self.state, self.placers, self.scaler)
+        self.scheduler = Scheduler(self.runner, self.state, self.launcher)
 
     def set_placer(self, launch_type: str, placer: Placer) -> None:
         """Plug in a placer ("EC2" for the EC2 placement engine)."""
@@ -48,25 +63,87 @@ class Runtime:
     def reset(self) -> None:
         with self._lock:
             self.state.reset()
-            self.runner = TaskRunner(self.account, self.state)
-            self.scheduler = Scheduler(self.runner, self.state, self.placers)
+            self._build()
 
     # -- one pass ------------------------------------------------------------------------------
-    def reconcile(self) -> None:
-        """Bring the account to what ECS would have done by the current virtual time."""
+    def after(self, operation: str) -> None:
+        """React to a learner's call of ``operation`` that succeeded (see ``triggers``)."""
+        self.reconcile(sync_agent=syncs_agent(operation))
+
+    def reconcile(self, *, sync_agent: bool = False) -> None:
+        """Bring the account to what ECS would have done by the current virtual time.
+
+        ``sync_agent``: first let the ECS agents on the EC2 instances register (or leave),
+        after a call that changed instances, Auto Scaling groups or their permissions.
+        """
         with self._lock, self.account.session():
-            self.placers.setdefault("EC2", Ec2Placer(self.account.ecs))
             self.runner.new_pass()
+            self.launcher.new_pass()
+            if sync_agent:
+                self.sync_agent()
             ecs = self.account.ecs
             for cluster in sorted(ecs.list_clusters()["clusterArns"]):
                 self._cluster(ecs, cluster)
 
-    def _cluster(self, ecs: Any, cluster: str) -> None:
+    def sync_agent(self) -> agent.SyncReport:
+        """The agents register/deregister container instances; outcomes go on the timeline."""
+        report = agent.sync(agent.InternalClients(self.account.endpoint))
+        for outcome in (*report.registered, *report.refused, *report.deregistered):
+            seen = (outcome.registered, outcome.reason)
+            if self.state.agent.get(outcome.instance_id) != seen:
+                self.state.agent[outcome.instance_id] = seen
+                kind = "instance-registered" if outcome.registered else "instance-not-registered"
+                if outcome in report.deregistered:
+                    kind = "instance-deregistered"
+                self.state.record(kind, outcome.instance_id, outcome.reason)
+        if report.registered:  # new capacity: services waiting to place try again now
+            for service in self.state.services.values():
+                if service.unplaced_event:
+                    service.next_launch = min(service.next_launch, self.state.clock.elapsed)
+        return report
+
+    def agent_outcomes(self) -> dict[str, dict[str, Any]]:
+        """Per EC2 instance: did its agent register, and why (not), as last seen."""
+        with self._lock:
+            return {
+                i: {"registered": registered, "reason": reason}
+                for i, (registered, reason) in sorted(self.state.agent.items())
+            }
+
+    def _read_tasks(self, ecs: Any, cluster: str) -> dict[str, dict[str, Any]]:
         arns = sorted(ecs.list_tasks(cluster=cluster)["taskArns"])
         moto_tasks: dict[str, dict[str, Any]] = {}
         for batch in _batches(arns, 100):
             for task in ecs.describe_tasks(cluster=cluster, tasks=batch)["tasks"]:
                 moto_tasks[task["taskArn"]] = task
+        return moto_tasks
+
+    def _scale(self, cluster: str, moto_tasks: dict[str, dict[str, Any]]) -> bool:
+        """Managed scaling for the providers whose tasks wait here; True if a group grew."""
+        waiting: dict[str, list[Demand]] = {}
+        for record in self.state.tasks.values():
+            if record.cluster == cluster and record.provisioning and not record.done:
+                task = moto_tasks.get(record.arn)
+                if task is not None and record.capacity_provider:
+                    definition = self.runner.task_definition(task["taskDefinitionArn"])
+                    waiting.setdefault(record.capacity_provider, []).append(
+                        Demand.from_task_definition(definition, str(task.get("group", "")))
+                    )
+        for name in list(self.state.scale_out_at):
+            waiting.setdefault(name, [])
+        if not waiting:
+            return False
+        busy = {r.instance_id for r in self.state.tasks.values() if r.instance_id and not r.done}
+        grew = False
+        for name in sorted(waiting):
+            grew = self.scaler.step(name, waiting[name], busy) or grew
+        return grew
+
+    def _cluster(self, ecs: Any, cluster: str) -> None:
+        moto_tasks = self._read_tasks(ecs, cluster)
+        if self._scale(cluster, moto_tasks):
+            self.sync_agent()  # the group launched instances: their agents register
+            moto_tasks = self._read_tasks(ecs, cluster)
         service_arns = sorted(ecs.list_services(cluster=cluster)["serviceArns"])
         services: list[dict[str, Any]] = []
         for batch in _batches(service_arns, 10):

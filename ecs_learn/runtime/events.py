@@ -2,7 +2,8 @@
 
 Sources (Amazon ECS Developer Guide):
 * "Amazon ECS service event messages" (service-event-messages.html): steady state,
-  unable to place, unable to consistently start tasks, deployment configuration.
+  unable to consistently start tasks, deployment configuration (unable to place: see
+  ``placement/model.py``).
 * "Service throttle logic" (service-throttle-logic.html).
 * "How the Amazon ECS deployment circuit breaker detects failures"
   (deployment-circuit-breaker.html) and the API's ``Deployment.rolloutStateReason``.
@@ -36,7 +37,6 @@ __all__ = [
     "steady_state",
     "stopped",
     "task_failed_elb",
-    "unable_to_place",
     "unable_to_start_consistently",
     "unhealthy_in_target_group",
 ]
@@ -91,13 +91,6 @@ def task_failed_elb(tg_arn: str) -> str:
 def failed_elb_health(service: str, task_id: str, tg_arn: str) -> str:
     return (
         f"(service {service}) (task {task_id}) failed ELB health checks in (target-group {tg_arn})."
-    )
-
-
-def unable_to_place(service: str, reason: str) -> str:
-    return (
-        f"(service {service}) was unable to place a task because no container instance met "
-        f"all of its requirements. Reason: {reason}"
     )
 
 

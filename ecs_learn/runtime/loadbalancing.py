@@ -135,8 +135,14 @@ def settle(
     container: dict[str, Any] | None,
     port: int,
     task_groups: list[dict[str, Any]],
+    traffic_port: int | None = None,
 ) -> tuple[Health, float]:
-    """The state a new target settles to, and after how many seconds."""
+    """The state a new target settles to, and after how many seconds.
+
+    ``port`` is the container port; ``traffic_port`` the port the load balancer reaches
+    (an ``instance`` target's host port; default ``port``), which the security groups
+    (``task_groups``: the task's, or the instance's) must allow.
+    """
     healthy_after = float(group.interval * group.healthy_threshold)
     unhealthy_after = float(group.interval * group.unhealthy_threshold)
     if not group.load_balancers:
@@ -150,7 +156,7 @@ def settle(
         )
     lb_groups = {g for lb in group.load_balancers for g in lb.get("SecurityGroups", [])}
     open_to = () if lb_groups else group.subnet_cidrs
-    if not _sg_allows(task_groups, port, lb_groups, open_to):
+    if not _sg_allows(task_groups, traffic_port or port, lb_groups, open_to):
         return (("unhealthy", "Target.Timeout", "Request timed out"), unhealthy_after)
     exposed = [p.get("containerPort") for p in (container or {}).get("portMappings") or []]
     if port not in exposed:

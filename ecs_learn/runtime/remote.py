@@ -7,7 +7,8 @@
   returns with the account converged, and the grader (another process reading the same
   server) sees the same account;
 * ``POST /ecs-learn/runtime/advance`` (``{"seconds": N}``) moves the clock;
-  ``GET /ecs-learn/runtime/timeline`` returns the timeline;
+  ``GET /ecs-learn/runtime/timeline`` returns the timeline, ``.../agent`` what the ECS
+  agents of the EC2 instances said;
 * ``POST /moto-api/reset`` also resets the runtime.
 
 Requests are handled one at a time (moto is not thread-safe, and the runtime's pass must
@@ -73,8 +74,8 @@ def wrap(moto_app: WsgiApp, runtime: Any) -> WsgiApp:
             ok = seen.get("status", "500").startswith("2")
             if path == "/moto-api/reset" and ok:
                 runtime.reset()
-            elif ok and triggers(_operation(environ, body)):
-                runtime.reconcile()
+            elif ok and triggers(operation := _operation(environ, body)):
+                runtime.after(operation)
             return answer
 
     return app
@@ -93,6 +94,8 @@ def _control(
             return _json(start_response, {"timeline": runtime.timeline()})
         if command == "now":
             return _json(start_response, {"elapsed": runtime.state.clock.elapsed})
+        if command == "agent":
+            return _json(start_response, {"agent": runtime.agent_outcomes()})
     except Exception as exc:  # report, never kill the server
         return _json(
             start_response, {"error": f"{type(exc).__name__}: {exc}"}, "500 Internal Server Error"

@@ -18,7 +18,7 @@ from ecs_learn.runtime.deployments import (
     backoff_seconds,
     failure_threshold,
 )
-from ecs_learn.runtime.placer import FARGATE_PROVIDERS, PlacementRequest, Placer, split_by_strategy
+from ecs_learn.runtime.launcher import Launcher
 from ecs_learn.runtime.state import DeploymentRecord, RuntimeState, ServiceRecord, TaskRecord
 from ecs_learn.runtime.tasks import TaskRunner
 
@@ -29,10 +29,10 @@ RELAUNCH_AFTER_EXIT = 15.0
 
 
 class Scheduler:
-    def __init__(self, runner: TaskRunner, state: RuntimeState, placers: dict[str, Placer]) -> None:
+    def __init__(self, runner: TaskRunner, state: RuntimeState, launcher: Launcher) -> None:
         self.runner = runner
         self.state = state
-        self.placers = placers
+        self.launcher = launcher
 
     # -- bookkeeping ---------------------------------------------------------------------------
     def event(self, rec: ServiceRecord, message: str) -> None:
@@ -77,7 +77,7 @@ class Scheduler:
 
     @staticmethod
     def healthy(task: TaskRecord) -> bool:
-        return all(t.state == "healthy" for t in task.targets)
+        return not task.provisioning and all(t.state == "healthy" for t in task.targets)
 
     # -- one service ---------------------------------------------------------------------------
     def reconcile(self, service: dict[str, Any], moto_tasks: dict[str, dict[str, Any]]) -> None:
@@ -99,6 +99,8 @@ class Scheduler:
         active = service.get("status") == "ACTIVE"
         desired = int(service.get("desiredCount") or 0) if active else 0
         config = DeploymentConfig.of(service)
+        if self.launcher.place_waiting(rec, service):
+            rec.steady = False
         for _ in range(4 * max(desired, 1) + 4):
             if not self._step(rec, service, desired, config, moto_tasks):
                 break
@@ -164,75 +166,21 @@ class Scheduler:
         desired: int,
         moto_tasks: dict[str, dict[str, Any]],
     ) -> bool:
-        primary = rec.primary
-        ecs = self.runner.account.ecs
-        definition = self.runner.task_definition(primary.task_definition)
-        vpc = (service.get("networkConfiguration") or {}).get("awsvpcConfiguration") or {}
-        subnets = tuple(
-            self.runner.account.ec2.describe_subnets(SubnetIds=vpc["subnets"])["Subnets"]
-            if vpc.get("subnets")
-            else ()
-        )
-        strategy = service.get("capacityProviderStrategy") or []
-        live = self.live(rec)
-        existing = tuple(moto_tasks[t.arn] for t in live if t.arn in moto_tasks)
-        providers = split_by_strategy(strategy, count, {}) if strategy else [None] * count
-        fargate = service.get("launchType") == "FARGATE" or any(
-            p in FARGATE_PROVIDERS for p in providers if p
-        )
-        request = PlacementRequest(
-            cluster=rec.cluster,
-            task_definition=definition,
-            group=f"service:{rec.name}",
-            subnets=subnets,
-            existing=existing,
-            launch_type="FARGATE" if fargate else "EC2",
-            placement_constraints=tuple(service.get("placementConstraints") or ()),
-            placement_strategy=tuple(service.get("placementStrategy") or ()),
-        )
-        result = self.placers["FARGATE" if fargate else "EC2"].place(request, count)
-        if result.unplaceable:
-            message = events.unable_to_place(rec.name, result.unplaceable[0])
-            if rec.last_event != message:
-                self.event(rec, message)
+        done = self.launcher.launch(rec, service, count, self.live(rec), moto_tasks)
+        if done.events:  # duplicates are omitted until the cause is resolved
+            if rec.unplaced_event != done.events[0]:
+                rec.unplaced_event = done.events[0]
+                self.event(rec, done.events[0])
             rec.next_launch = self.state.clock.elapsed + 60.0
-        started: list[TaskRecord] = []
-        for placement, provider in zip(result.placed, providers, strict=False):
-            params: dict[str, Any] = {
-                "cluster": rec.cluster,
-                "taskDefinition": primary.task_definition,
-                "count": 1,
-                "startedBy": primary.id,
-                "group": f"service:{rec.name}",
-            }
-            if provider:
-                params["capacityProviderStrategy"] = [{"capacityProvider": provider}]
-            else:
-                params["launchType"] = service.get("launchType") or "FARGATE"
-            if placement.subnet_id and vpc:
-                conf = {k: v for k, v in vpc.items() if k != "subnets"}
-                params["networkConfiguration"] = {
-                    "awsvpcConfiguration": {**conf, "subnets": [placement.subnet_id]}
-                }
-            if service.get("platformVersion"):
-                params["platformVersion"] = service["platformVersion"]
-            made = ecs.run_task(**params)["tasks"]
-            for task in made:
-                moto_tasks[task["taskArn"]] = task
-                started.append(
-                    self.runner.admit(
-                        task,
-                        rec.arn,
-                        service.get("loadBalancers") or [],
-                        list(vpc.get("securityGroups") or []),
-                    )
-                )
+        else:
+            rec.unplaced_event = ""
+        started = done.started
         if not started:
             return False
         self.event(rec, events.started(rec.name, [t.id for t in started]))
         failed = [t for t in started if t.done]
         if failed:
-            primary.failed_tasks += len(failed)
+            rec.primary.failed_tasks += len(failed)
             rec.consecutive_failures += 1
             rec.next_launch = self.state.clock.elapsed + backoff_seconds(rec.consecutive_failures)
             if rec.consecutive_failures == THROTTLE_EVENT_AFTER:
@@ -314,8 +262,8 @@ class Scheduler:
                     "status": d.status,
                     "taskDefinition": d.task_definition,
                     "desiredCount": desired if d.status == "PRIMARY" else 0,
-                    "pendingCount": 0,
-                    "runningCount": len(tasks),
+                    "pendingCount": sum(1 for t in tasks if t.provisioning),
+                    "runningCount": sum(1 for t in tasks if not t.provisioning),
                     "failedTasks": d.failed_tasks,
                     "createdAt": self.state.clock.at(d.created),
                     "updatedAt": self.state.clock.at(d.updated),

@@ -43,6 +43,7 @@ class ServiceRecord:
     next_launch: float = 0.0
     steady: bool = False
     last_event: str = ""
+    unplaced_event: str = ""  # shown once until the cause is resolved (service-event-messages)
     deleted: bool = False
 
     @property
@@ -79,6 +80,10 @@ class TaskRecord:
     replace_at: float | None = None  # unhealthy: ECS replaces it (after the grace period)
     stop: tuple[str, str] | None = None  # (stopCode, stoppedReason) once stopped/stopping
     done: bool = False
+    capacity_provider: str | None = None
+    provisioning: bool = False  # waiting (PROVISIONING) for its capacity provider's instances
+    container_instance: str = ""  # EC2: the container instance ARN and its EC2 instance
+    instance_id: str = ""
 
     @property
     def id(self) -> str:
@@ -96,6 +101,10 @@ class RuntimeState:
     tasks: dict[str, TaskRecord] = field(default_factory=dict)
     task_definitions: dict[str, dict[str, Any]] = field(default_factory=dict)
     timeline: list[dict[str, Any]] = field(default_factory=list)
+    # EC2: what the agent last said per instance (registered?, why), and when managed
+    # scaling acts per capacity provider
+    agent: dict[str, tuple[bool, str]] = field(default_factory=dict)
+    scale_out_at: dict[str, float] = field(default_factory=dict)
 
     def reset(self) -> None:
         self.clock = VirtualClock()
@@ -104,6 +113,8 @@ class RuntimeState:
         self.tasks.clear()
         self.task_definitions.clear()
         self.timeline.clear()
+        self.agent.clear()
+        self.scale_out_at.clear()
 
     def record(self, kind: str, subject: str, message: str) -> None:
         """Add one line to the timeline (elapsed seconds, what, about what)."""
@@ -123,6 +134,7 @@ class RuntimeState:
         for service in self.services.values():
             if service.next_launch > now:
                 times.append(service.next_launch)
+        times.extend(t for t in self.scale_out_at.values() if t > now)
         for task in self.tasks.values():
             if task.done:
                 continue

@@ -13,6 +13,7 @@ from typing import Any
 
 from ecs_learn.runtime import events, failures, loadbalancing
 from ecs_learn.runtime.account import Account
+from ecs_learn.runtime.placer import Placement
 from ecs_learn.runtime.state import RuntimeState, TargetRecord, TaskRecord
 
 __all__ = ["TaskRunner"]
@@ -37,6 +38,7 @@ class TaskRunner:
         self._subnet_zone: dict[str, str] = {}
         self._groups: dict[str, dict[str, Any]] = {}
         self._target_groups: dict[str, loadbalancing.TargetGroupInfo | None] = {}
+        self._bindings: dict[str, dict[str, tuple[dict[str, Any], ...]]] = {}
 
     def new_pass(self) -> None:
         """Forget per-pass caches (security groups and target groups may have changed)."""
@@ -80,8 +82,13 @@ class TaskRunner:
         service: str | None,
         load_balancers: list[dict[str, Any]],
         security_groups: list[str],
+        placement: Placement | None = None,
     ) -> TaskRecord:
-        """Start a task moto just made RUNNING: it fails to start, or runs (and registers)."""
+        """Start a task moto just made RUNNING: it fails to start, or runs (and registers).
+
+        ``placement``: where the placer put it (EC2: the container instance and the host
+        ports the agent bound).
+        """
         now = self.state.clock.elapsed
         subnet = _detail(task, "subnetId")
         record = TaskRecord(
@@ -90,9 +97,15 @@ class TaskRunner:
             service=service,
             deployment=task.get("startedBy") if service else None,
             started=now,
-            availability_zone=self.zone_of(subnet),
+            availability_zone=self.zone_of(subnet)
+            or (placement.availability_zone if placement else None)
+            or "",
             private_ip=_detail(task, "privateIPv4Address"),
+            capacity_provider=task.get("capacityProviderName") or None,
+            container_instance=str(task.get("containerInstanceArn") or ""),
+            instance_id=(placement.instance_id if placement else None) or "",
         )
+        self._bindings[record.arn] = dict(placement.network_bindings) if placement else {}
         self.state.tasks[record.arn] = record
         definition = self.task_definition(task["taskDefinitionArn"])
         fargate = task.get("launchType") == "FARGATE" or (
@@ -148,6 +161,7 @@ class TaskRunner:
         exit_code: int | None = None,
     ) -> list[dict[str, Any]]:
         out = []
+        bindings = self._bindings.get(task["taskArn"], {})
         for index, container in enumerate(definition.get("containerDefinitions", [])):
             item: dict[str, Any] = {
                 "containerArn": f"{task['taskArn'].replace(':task/', ':container/')}/{index}",
@@ -161,6 +175,8 @@ class TaskRunner:
             }
             if exit_code is not None and container.get("essential", True):
                 item["exitCode"] = exit_code
+            if bindings.get(container["name"]) and status == "RUNNING":
+                item["networkBindings"] = [dict(b) for b in bindings[container["name"]]]
             out.append(item)
         return out
 
@@ -176,13 +192,9 @@ class TaskRunner:
         for lb in load_balancers:
             arn = str(lb.get("targetGroupArn") or "")
             group = self.target_group(arn) if arn else None
-            if group is None or group.target_type != "ip" or not record.private_ip:
-                continue  # instance targets: the EC2 seam (host port lookup) registers them
+            if group is None:
+                continue
             port = int(lb["containerPort"])
-            self.account.elbv2.register_targets(
-                TargetGroupArn=arn, Targets=[{"Id": record.private_ip, "Port": port}]
-            )
-            self.account.set_target_health(arn, record.private_ip, port, loadbalancing.INITIAL)
             container = next(
                 (
                     c
@@ -191,12 +203,35 @@ class TaskRunner:
                 ),
                 None,
             )
+            if group.target_type == "ip" and record.private_ip:
+                target_id, target_port, groups = record.private_ip, port, security_groups
+            elif group.target_type == "instance" and record.instance_id:
+                bound = self._bindings.get(record.arn, {}).get(str(lb.get("containerName")), ())
+                host_port = next(
+                    (int(b["hostPort"]) for b in bound if int(b["containerPort"]) == port), None
+                )
+                if host_port is None:
+                    continue  # the container does not map the port: nothing to register
+                target_id, target_port = record.instance_id, host_port
+                groups = self._instance_groups(record.instance_id)
+            else:
+                continue
+            self.account.elbv2.register_targets(
+                TargetGroupArn=arn, Targets=[{"Id": target_id, "Port": target_port}]
+            )
+            self.account.set_target_health(arn, target_id, target_port, loadbalancing.INITIAL)
             health, after = loadbalancing.settle(
-                group, container, port, self.security_groups(security_groups)
+                group, container, port, self.security_groups(groups), traffic_port=target_port
             )
             record.targets.append(
-                TargetRecord(arn, record.private_ip, port, "initial", now + after, health)
+                TargetRecord(arn, target_id, target_port, "initial", now + after, health)
             )
+
+    def _instance_groups(self, instance_id: str) -> list[str]:
+        found = self.account.ec2.describe_instances(InstanceIds=[instance_id])["Reservations"]
+        return [
+            g["GroupId"] for r in found for i in r["Instances"] for g in i.get("SecurityGroups", [])
+        ]
 
     def drain(self, record: TaskRecord) -> int:
         """Start draining the task's targets; returns the longest deregistration delay."""

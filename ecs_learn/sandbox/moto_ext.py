@@ -13,7 +13,14 @@ Fixes (moto 5.2.5, see ../shared/reference/moto-behaviour.md §0):
   and the last), not a random ``10.x`` address;
 * ``runningCount``/``pendingCount`` of services and clusters are counted from the tasks;
 * ``list_tasks`` honours ``serviceName`` and matches the cluster exactly;
-* ``create_service`` keeps what moto drops (``deploymentConfiguration`` and others).
+* ``create_service`` keeps what moto drops (``deploymentConfiguration`` and others);
+* ``start_task`` honours ``networkConfiguration`` (an awsvpc task on a container instance
+  gets its ENI) and its tasks say ``launchType: EC2``; a dynamic host port (``hostPort`` 0
+  or absent in ``bridge`` mode) is not counted as port "0" of the instance (moto placed one
+  such task per instance), a ``host``-mode container's port is;
+* AWS managed IAM policies (server mode loads them with every IAM backend) are parsed once
+  per process and built for the ``aws`` partition only: moto built them for six partitions
+  on every reset and on the first call after it (about 2 s each time).
 
 Extensions: what ECS and Elastic Load Balancing do inside AWS has no public API (service
 events and deployments, a task's ``stopCode``, target health). The runtime writes those
@@ -29,7 +36,14 @@ from typing import Any
 
 from ecs_learn.sandbox.env import ACCOUNT_ID, REGION
 
-__all__ = ["apply", "set_target_health", "write_service", "write_task"]
+__all__ = [
+    "apply",
+    "place_task",
+    "provision_task",
+    "set_target_health",
+    "write_service",
+    "write_task",
+]
 
 _applied = False
 _lock = threading.Lock()
@@ -96,6 +110,8 @@ def _patch_tasks() -> None:
     original_init = models.Task.__init__
 
     def task_init(self: Any, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("networking_configuration") is None and getattr(_local, "network", None):
+            kwargs["networking_configuration"] = _local.network
         net = kwargs.get("networking_configuration")
         conf = (net or {}).get("awsvpcConfiguration")
         if conf and conf.get("subnets"):
@@ -113,12 +129,19 @@ def _patch_tasks() -> None:
 
     def requirements(task_definition: Any) -> dict[str, Any]:
         needs: dict[str, Any] = {"CPU": 0, "MEMORY": 0, "PORTS": [], "PORTS_UDP": []}
+        mode = task_definition.network_mode or "bridge"
         for c in task_definition.container_definitions:
             needs["CPU"] += c.get("cpu") or 0
             needs["MEMORY"] += c.get("memory") or c.get("memoryReservation") or 0
-            needs["PORTS"].extend(
-                p["hostPort"] for p in c.get("portMappings") or [] if "hostPort" in p
-            )
+            if mode == "awsvpc":
+                continue  # the task's own ENI: no host ports
+            for mapping in c.get("portMappings") or []:
+                port = mapping.get("hostPort") or (
+                    mapping.get("containerPort") if mode == "host" else None
+                )
+                if port:  # 0 / absent in bridge mode: dynamic, assigned by the agent
+                    udp = str(mapping.get("protocol") or "tcp").lower() == "udp"
+                    needs["PORTS_UDP" if udp else "PORTS"].append(port)
         if not needs["MEMORY"] and task_definition.memory:
             needs["MEMORY"] = int(task_definition.memory)
         return needs
@@ -199,6 +222,13 @@ def _patch_create_service() -> None:
         service.deployment_configuration = {**_DEFAULT_DEPLOYMENT_CONFIGURATION, **given}
         if self._get_param("capacityProviderStrategy"):
             service.launch_type = None
+        elif not self._get_param("launchType"):
+            # neither: the cluster's default capacity provider strategy, else EC2 (as on AWS)
+            cluster = self.ecs_backend._get_cluster(self._get_param("cluster", "default"))
+            default = getattr(cluster, "default_capacity_provider_strategy", None)
+            if default:
+                service.launch_type = None
+                service.capacity_provider_strategy = default
         return result
 
     EC2ContainerServiceResponse.create_service = create_service  # type: ignore[method-assign]
@@ -223,6 +253,60 @@ def _patch_target_health() -> None:
     FakeTargetGroup.health_for = health_for  # type: ignore[method-assign]
 
 
+def _patch_start_task() -> None:
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    original = EC2ContainerServiceResponse.start_task
+
+    def start_task(self: Any) -> Any:
+        _local.network = self._get_param("networkConfiguration")
+        try:
+            answer = original(self)
+        finally:
+            _local.network = None
+        result = getattr(answer, "result", None)
+        for task in (result or {}).get("tasks", []) if isinstance(result, dict) else []:
+            task.launch_type = "EC2"
+        return answer
+
+    EC2ContainerServiceResponse.start_task = start_task  # type: ignore[method-assign]
+
+
+def _patch_managed_policies() -> None:
+    import functools
+    import json
+    from datetime import datetime
+
+    from moto.iam import models
+    from moto.iam.aws_managed_policies import aws_managed_policies_data
+    from moto.settings import load_iam_aws_managed_policies
+
+    @functools.lru_cache(maxsize=1)
+    def prepared() -> list[tuple[str, dict[str, Any]]]:
+        parsed: dict[str, dict[str, Any]] = json.loads(aws_managed_policies_data)
+        return [
+            (
+                name,
+                {
+                    "default_version_id": data.get("DefaultVersionId"),
+                    "path": data.get("Path"),
+                    "document": json.dumps(data.get("Document")),
+                    "create_date": datetime.fromisoformat(data["CreateDate"]),
+                    "update_date": datetime.fromisoformat(data["UpdateDate"]),
+                },
+            )
+            for name, data in parsed.items()
+        ]
+
+    def init_aws_policies(self: Any) -> list[Any]:
+        if not load_iam_aws_managed_policies() or self.region_name != "aws":
+            return []
+        make: Any = models.AWSManagedPolicy
+        return [make(name, account_id=self.account_id, region="aws", **f) for name, f in prepared()]
+
+    models.IAMBackend._init_aws_policies = init_aws_policies  # type: ignore[method-assign]
+
+
 def _snake(name: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
 
@@ -238,6 +322,8 @@ def apply() -> None:
         _patch_list_tasks()
         _patch_create_service()
         _patch_target_health()
+        _patch_start_task()
+        _patch_managed_policies()
         _applied = True
 
 
@@ -280,3 +366,54 @@ def set_target_health(
         overrides.pop((target_id, port), None)
     else:
         overrides[(target_id, port)] = state
+
+
+def provision_task(
+    cluster: str,
+    task_definition: str,
+    *,
+    started_by: str,
+    group: str,
+    capacity_provider: str,
+    network_configuration: dict[str, Any] | None = None,
+) -> str:
+    """A task ECS accepted but has no capacity for yet: ``PROVISIONING``, on no instance.
+
+    (On AWS a task of a capacity provider waits so until an instance can take it; there is
+    no API that makes one.) Returns its ARN; :func:`place_task` puts it on an instance.
+    """
+    from moto.ecs import models
+
+    backend = _ecs()
+    found = backend._get_cluster(cluster)
+    definition = backend.describe_task_definition(task_definition)
+    _local.network = network_configuration
+    try:
+        task = models.Task(
+            found,
+            definition,
+            None,
+            backend._calculate_task_resource_requirements(definition),
+            backend=backend,
+            group=group,
+            started_by=started_by,
+            capacity_provider_name=capacity_provider,
+        )
+    finally:
+        _local.network = None
+    task.last_status = "PROVISIONING"
+    backend.tasks.setdefault(found.name, {})[task.task_arn] = task
+    return str(task.task_arn)
+
+
+def place_task(cluster: str, task_arn: str, container_instance_arn: str) -> None:
+    """Put a ``PROVISIONING`` task on a container instance (which now reserves its resources)."""
+    backend = _ecs()
+    name = cluster.split("/")[-1]
+    task = backend.tasks.get(name, {}).get(task_arn)
+    instance = backend.container_instances.get(name, {}).get(container_instance_arn.split("/")[-1])
+    if task is None or instance is None:
+        return
+    task.container_instance_arn = instance.container_instance_arn
+    backend.update_container_instance_resources(instance, task.resource_requirements)
+    task.last_status = "PENDING"

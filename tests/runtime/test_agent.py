@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+import ecs_learn.runtime as rt
 from ecs_learn.runtime import capacity
 from ecs_learn.runtime.agent import AgentConfig, InternalClients, decode_user_data, sync
 from ecs_learn.runtime.iam_eval import PolicySource, allowed, evaluate
@@ -93,9 +94,8 @@ def box(sandbox: Sandbox) -> Sandbox:
 
 def test_an_instance_with_profile_and_user_data_registers_with_what_its_type_has(box: Any) -> None:
     [instance_id] = launch(box, profile(box), USER_DATA.format(cluster="lab"))
-    report = sync(InternalClients())
-    outcome = report.outcome(instance_id)
-    assert outcome is not None and outcome.registered, outcome
+    outcome = rt.agent_outcomes()[instance_id]  # the runtime synced after run_instances
+    assert outcome["registered"] and "registered with lab" in outcome["reason"], outcome
     [ci] = container_instances(box, "lab")
     assert ci["ec2InstanceId"] == instance_id and ci["status"] == "ACTIVE"
     registered = {r["name"]: r for r in ci["registeredResources"]}
@@ -114,7 +114,7 @@ def test_an_instance_with_profile_and_user_data_registers_with_what_its_type_has
 
 def test_no_ecs_cluster_in_user_data_means_the_default_cluster(box: Any) -> None:
     [instance_id] = launch(box, profile(box), "#!/bin/bash\nyum update -y\n")
-    assert sync(InternalClients()).outcome(instance_id).registered  # type: ignore[union-attr]
+    assert rt.agent_outcomes()[instance_id]["registered"]
     assert [c["ec2InstanceId"] for c in container_instances(box, "default")] == [instance_id]
 
 
@@ -131,9 +131,9 @@ def test_a_profile_without_the_agent_permissions_does_not_register_until_fixed(b
         ),
     )
     [instance_id] = launch(box, name, USER_DATA.format(cluster="lab"))
-    outcome = sync(InternalClients()).outcome(instance_id)
-    assert outcome is not None and not outcome.registered
-    assert "ecs:RegisterContainerInstance" in outcome.reason and "ecs:Poll" in outcome.reason
+    outcome = rt.agent_outcomes()[instance_id]
+    assert not outcome["registered"]
+    assert "ecs:RegisterContainerInstance" in outcome["reason"] and "ecs:Poll" in outcome["reason"]
     assert container_instances(box, "lab") == []
     # lower-case action names are the same actions to IAM
     box.client("iam").put_role_policy(
@@ -158,15 +158,15 @@ def test_a_profile_without_the_agent_permissions_does_not_register_until_fixed(b
             }
         ),
     )
-    assert sync(InternalClients()).outcome(instance_id).registered  # type: ignore[union-attr]
+    assert rt.agent_outcomes()[instance_id]["registered"]  # put_role_policy: the agent retried
 
 
 def test_no_profile_and_no_ecs_ami_are_reported(box: Any) -> None:
     [bare] = launch(box, None, USER_DATA.format(cluster="lab"))
     [other] = launch(box, profile(box), USER_DATA.format(cluster="lab"), ImageId="ami-12345678")
-    report = sync(InternalClients())
-    assert "no IAM instance profile" in report.outcome(bare).reason  # type: ignore[union-attr]
-    assert "not an ECS-optimized AMI" in report.outcome(other).reason  # type: ignore[union-attr]
+    outcomes = rt.agent_outcomes()
+    assert "no IAM instance profile" in outcomes[bare]["reason"]
+    assert "not an ECS-optimized AMI" in outcomes[other]["reason"]
     assert container_instances(box, "lab") == []
 
 
@@ -192,9 +192,8 @@ def test_a_terminated_instance_leaves_the_cluster_and_its_tasks_stop(box: Any) -
         cluster="lab", taskDefinition="web", containerInstances=[victim["containerInstanceArn"]]
     )["tasks"]
     box.client("ec2").terminate_instances(InstanceIds=[ids[0]])
-    report = sync(InternalClients())
-    assert [o.instance_id for o in report.deregistered] == [ids[0]]
-    assert report.stopped_tasks == (task["taskArn"],)
+    outcome = rt.agent_outcomes()[ids[0]]
+    assert not outcome["registered"] and "terminated" in outcome["reason"]
     [stopped] = ecs.describe_tasks(cluster="lab", tasks=[task["taskArn"]])["tasks"]
     assert stopped["lastStatus"] == "STOPPED"
     assert stopped["stoppedReason"] == f"Host EC2 (instance {ids[0]}) stopped/terminated."
@@ -243,7 +242,7 @@ def test_asg_instances_register_and_managed_scaling_grows_the_group(box: Any) ->
         DesiredCapacity=1,
         AvailabilityZones=["us-east-1a"],
     )
-    assert len(sync(InternalClients()).registered) == 1
+    assert len(container_instances(box, "lab")) == 1  # registered after create_auto_scaling_group
     decision = capacity.desired_capacity(3, 1, capacity.ManagedScaling(), 0, 4)
     assert capacity.apply(InternalClients(), "ecs-asg", decision)
     assert len(sync(InternalClients()).registered) == 2
@@ -309,14 +308,15 @@ def test_allowed_reads_inline_and_managed_policies(sandbox: Any) -> None:
     assert "does not exist" in allowed("nobody", "ecs:Poll", "*", clients).reason
 
 
-def test_server_mode_seeds_and_registers(embedded: Sandbox) -> None:
+def test_server_mode_seeds_and_registers(embedded: Sandbox, moto_server: MotoServer) -> None:
     embedded.stop()  # one sandbox per process: this test runs last in the module
-    with MotoServer() as server, Sandbox(server.endpoint).start(background=False) as remote:
+    server = moto_server
+    with Sandbox(server.endpoint).start(background=False) as remote:
+        remote.reset()
         check_ecs_ami(remote)
         remote.client("ecs").create_cluster(clusterName="lab")
         [instance_id] = launch(remote, profile(remote), USER_DATA.format(cluster="lab"))
-        report = sync(InternalClients(server.endpoint))
-        assert report.outcome(instance_id).registered  # type: ignore[union-attr]
+        assert rt.agent_outcomes(server.endpoint)[instance_id]["registered"]
         [ci] = container_instances(remote, "lab")
         assert {r["name"]: r.get("integerValue") for r in ci["registeredResources"]}[
             "MEMORY"

@@ -118,8 +118,8 @@ def test_a_static_host_port_allows_one_task_per_instance_and_says_why_the_third_
     third = placed[2]
     assert third.reason is Reason.PORTS and third.closest is not None
     assert third.event("web") == (
-        "service web was unable to place a task because no container instance met all of its "
-        f"requirements. The closest matching container-instance {third.closest.id} is already "
+        "(service web) was unable to place a task because no container instance met all of its "
+        f"requirements. The closest matching (container-instance {third.closest.id}) is already "
         "using a port required by your task. For more information, see the Troubleshooting "
         "section of the Amazon ECS Developer Guide."
     )
@@ -144,8 +144,8 @@ def test_insufficient_memory_is_reported_in_aws_words() -> None:
     [placement] = place_many(big, [host(1), host(2, memory=3000)], 1)
     assert placement.reason is Reason.MEMORY
     assert placement.event("api") == (
-        "service api was unable to place a task because no container instance met all of its "
-        f"requirements. The closest matching container-instance {host(1).id} has insufficient "
+        "(service api) was unable to place a task because no container instance met all of its "
+        f"requirements. The closest matching (container-instance {host(1).id}) has insufficient "
         "memory available. For more information, see the Troubleshooting section of the "
         "Amazon ECS Developer Guide."
     )

@@ -156,5 +156,6 @@ def test_an_ec2_service_without_container_instances_cannot_place_tasks(box: Sand
     assert world.service()["runningCount"] == 0
     assert world.messages()[0] == (
         "(service web) was unable to place a task because no container instance met all of its "
-        "requirements. Reason: No Container Instances were found in your cluster."
+        "requirements. Reason: No Container Instances were found in your cluster. For more "
+        "information, see the Troubleshooting section of the Amazon ECS Developer Guide."
     )

@@ -31,13 +31,15 @@ Behaviour and sources (Amazon ECS Developer Guide):
   ``host`` mode the container port is the host port; ``awsvpc`` tasks use their own ENI
   (no host ports) (API PortMapping). Registered reserved ports (22, 2375, 2376, 51678,
   51679) count as in use.
-* When no instance fits, the service event is AWS's: "service NAME was unable to place a
-  task because no container instance met all of its requirements. The closest matching
-  container-instance ID has insufficient memory available. For more information, see the
-  Troubleshooting section of the Amazon ECS Developer Guide." — with "has insufficient
-  CPU units available", "is already using a port required by your task", "encountered
-  error "MemberOf placement constraint unsatisfied."" for the other reasons, and "No
-  Container Instances were found in your cluster." when there are none
+* When no instance fits, the service event is AWS's, as describe_services returns it:
+  "(service NAME) was unable to place a task because no container instance met all of its
+  requirements. The closest matching (container-instance ID) has insufficient memory
+  available. For more information, see the Troubleshooting section of the Amazon ECS
+  Developer Guide." — with "has insufficient CPU units available", "is already using a
+  port required by your task", "doesn't have the agent connected", "encountered error
+  "MemberOf placement constraint unsatisfied."" for the other reasons, and "Reason: No
+  Container Instances were found in your cluster." (or "capacity provider") when there
+  are none
   (service-event-messages.html; the constraint wording as real AWS events show it). The
   RunTask failure reasons are ``RESOURCE:CPU``, ``RESOURCE:MEMORY``, ``RESOURCE:PORTS``,
   ``RESOURCE:PORTS_UDP``, ``AGENT``, "MemberOf placement constraint unsatisfied." and

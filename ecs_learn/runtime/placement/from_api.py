@@ -33,7 +33,8 @@ def hosts_from_api(
     """:class:`Host` values from ``describe_container_instances()["containerInstances"]``.
 
     ``tasks`` (``describe_tasks()["tasks"]``) adds the groups and families running on each
-    instance (tasks whose ``lastStatus`` is STOPPED are ignored). Without
+    instance (tasks whose ``lastStatus`` is STOPPED are ignored; a stopping one still holds
+    what it reserved, as on ECS). Without
     ``task_definitions`` the remaining CPU/memory/ports are ``remainingResources`` as ECS
     reports them; with ``task_definitions`` (ARN -> describe_task_definition answer) they
     are computed as registered minus what each running task reserves, which stays right
@@ -41,7 +42,7 @@ def hosts_from_api(
     """
     by_instance: dict[str, list[Mapping[str, Any]]] = {}
     for task in tasks:
-        if task.get("lastStatus") == "STOPPED" or task.get("desiredStatus") == "STOPPED":
+        if task.get("lastStatus") == "STOPPED":
             continue
         arn = str(task.get("containerInstanceArn") or "")
         if arn:

@@ -23,7 +23,7 @@ SERVICE_DEFAULT_STRATEGY: tuple[Mapping[str, str], ...] = (
 RUN_TASK_DEFAULT_STRATEGY: tuple[Mapping[str, str], ...] = ({"type": "random"},)
 
 _EVENT_START = (
-    "service {service} was unable to place a task because no container instance met all "
+    "(service {service}) was unable to place a task because no container instance met all "
     "of its requirements."
 )
 _EVENT_END = (
@@ -45,7 +45,7 @@ class Reason(Enum):
 
 
 _CLOSEST_TEXT = {
-    Reason.AGENT: 'encountered error "AGENT".',
+    Reason.AGENT: "doesn't have the agent connected.",
     Reason.CPU: "has insufficient CPU units available.",
     Reason.MEMORY: "has insufficient memory available.",
     Reason.PORTS: "is already using a port required by your task.",
@@ -172,12 +172,19 @@ class Placement:
         return unplaced_event(service, self.reason, self.closest)
 
 
-def unplaced_event(service: str, reason: Reason, closest: Host | None = None) -> str:
-    """AWS's service event text for a task that no container instance could take."""
+def unplaced_event(
+    service: str, reason: Reason, closest: Host | None = None, *, in_provider: bool = False
+) -> str:
+    """AWS's service event text for a task that no container instance could take.
+
+    ``in_provider``: the task was for an Auto Scaling group capacity provider ("... found
+    in your capacity provider.").
+    """
     start = _EVENT_START.format(service=service)
     if reason is Reason.NO_INSTANCES or closest is None:
-        return f"{start} No Container Instances were found in your cluster.{_EVENT_END}"
+        where = "capacity provider" if in_provider else "cluster"
+        return f"{start} Reason: No Container Instances were found in your {where}.{_EVENT_END}"
     return (
-        f"{start} The closest matching container-instance {closest.id} "
+        f"{start} The closest matching (container-instance {closest.id}) "
         f"{_CLOSEST_TEXT[reason]}{_EVENT_END}"
     )
