@@ -112,6 +112,8 @@ def _nodegroup(aws: AccountReader, cluster: str, name: str) -> dict[str, Any] | 
 
 
 def _profiles(aws: AccountReader, cluster: str) -> list[dict[str, Any]]:
+    if _cluster(aws, cluster) is None:  # moto raises KeyError, not ResourceNotFound, otherwise
+        return []
     try:
         names = aws.eks.list_fargate_profiles(clusterName=cluster)["fargateProfileNames"]
     except ClientError:
