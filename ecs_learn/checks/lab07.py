@@ -214,9 +214,13 @@ def _role(
     trusted = lookup.trusted_services(found)
     yield requirement("trusted by", principal, trusted, ok=principal in trusted)
     attached = lookup.attached_policy_arns(aws, name)
+    names = [arn.rsplit("/", 1)[-1] for arn in attached] or None  # short enough to read
     for label, arns in policies.items():
         yield requirement(
-            f"policy {label}", arns[0], attached, ok=any(arn in attached for arn in arns)
+            "policy attached",
+            label,
+            names,
+            ok=any(arn in attached for arn in arns),
         )
 
 
@@ -320,7 +324,7 @@ def node_role(aws: AccountReader) -> Iterator[Requirement]:
         "ec2.amazonaws.com",
         {
             "AmazonEKSWorkerNodePolicy": (WORKER_POLICY,),
-            "ECR read-only": ECR_READ_POLICIES,
+            "AmazonEC2ContainerRegistryReadOnly": ECR_READ_POLICIES,
             "AmazonEKS_CNI_Policy": (CNI_POLICY,),
         },
     )
@@ -476,7 +480,8 @@ def storage_drivers(aws: AccountReader) -> Iterator[Requirement]:
     points=2,
     hint=(
         f"Create the ECR repository {REPOSITORY!r}; write a Deployment whose pods land on "
-        f"Fargate (namespace batch) with the image <repositoryUri>:1.0; store "
+        f"Fargate (namespace web, label compute=fargate) with the image <repositoryUri>:1.0; "
+        f"store "
         f"{{'manifest': ..., 'pulls_with': <role name>}} in {PARAMETERS['orders']}. On "
         "Fargate the profile's pod execution role pulls images (on nodes it is the node role)."
     ),
@@ -550,8 +555,12 @@ def repair_profile(aws: AccountReader) -> Iterator[Requirement]:
         principal = "eks-fargate-pods.amazonaws.com"
         yield requirement(f"{role} trusted by", principal, trusted, ok=principal in trusted)
         attached = lookup.attached_policy_arns(aws, role) if role_data else []
+        names = [arn.rsplit("/", 1)[-1] for arn in attached] or None
         yield requirement(
-            f"{role} policy", FARGATE_POD_POLICY, attached, ok=FARGATE_POD_POLICY in attached
+            f"{role} policy",
+            "AmazonEKSFargatePodExecutionRolePolicy",
+            names,
+            ok=FARGATE_POD_POLICY in attached,
         )
     taken = fargate_profile_for(REPORTS_POD, [found])
     selectors = [

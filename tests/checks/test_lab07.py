@@ -265,7 +265,10 @@ def test_an_empty_account_fails_everything_and_the_untouched_repair_names_each_f
         "eks-fargate-pods.amazonaws.com",
         "ecs-tasks.amazonaws.com",
     )
-    assert "AmazonEKSFargatePodExecutionRolePolicy" in wrong["reports-pod-role policy"][0]
+    assert wrong["reports-pod-role policy"] == (
+        "AmazonEKSFargatePodExecutionRolePolicy",
+        "AmazonECSTaskExecutionRolePolicy",
+    )
     assert wrong["monthly-close pods (namespace reports, team=finance)"] == (
         "matched by a selector",
         "not matched by report team=finance",
