@@ -263,12 +263,17 @@ def management_guard(app: WsgiApp, token: str) -> WsgiApp:
 
 
 def door_app(moto_app: WsgiApp, ready: Any) -> WsgiApp:
-    """What the untrusted client may reach: AWS APIs of the default account, and ``ready``.
+    """What the untrusted client may reach: AWS APIs of the default account, ``ready``, and
+    the runtime's clock (``/ecs-learn/runtime/advance|now|timeline``).
 
     Every management endpoint is refused, as is choosing another account
-    (``x-moto-account-id``); ``/ecs-learn/ready`` answers as on the owner's listener.
+    (``x-moto-account-id``); ``/ecs-learn/ready`` answers as on the owner's listener. The
+    clock is the learner's: exercise cells advance it (health checks, retries, draining),
+    and it only moves forward, so it cannot undo or forge what the checks read.
     """
     from werkzeug.wrappers import Response
+
+    from ecs_learn.runtime.remote import PREFIX as RUNTIME_PREFIX
 
     def door(environ: dict[str, Any], start_response: Any) -> Any:
         path = str(environ.get("PATH_INFO", ""))
@@ -277,7 +282,9 @@ def door_app(moto_app: WsgiApp, ready: Any) -> WsgiApp:
                 "ready" if ready.is_set() else "warming", 200 if ready.is_set() else 503
             )
             return answer(environ, start_response)
-        if _is_management(environ) or path.startswith("/ecs-learn/"):
+        if _is_management(environ) or (
+            path.startswith("/ecs-learn/") and not path.startswith(RUNTIME_PREFIX)
+        ):
             return _refuse(environ, start_response, "this server's management API is the grader's")
         environ.pop("HTTP_X_MOTO_ACCOUNT_ID", None)
         return moto_app(environ, start_response)
