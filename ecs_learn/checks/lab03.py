@@ -149,7 +149,7 @@ def _rules_of(group: dict[str, Any]) -> list[str]:
         sources = [r.get("CidrIp") for r in rule.get("IpRanges", [])] + [
             p.get("GroupId") for p in rule.get("UserIdGroupPairs", [])
         ]
-        shown.append(f"{rule.get('IpProtocol')} {port} from {'/'.join(map(str, sources))}")
+        shown.append(f"{rule.get('IpProtocol')} {port} from {' and '.join(map(str, sources))}")
     return shown
 
 

@@ -18,7 +18,11 @@ SOURCE = labs_dir() / LAB.notebook
 
 
 def _partly_wrong() -> dict:  # type: ignore[type-arg]
-    """The circuit breaker without rollback, and the repair left undone."""
+    """The circuit breaker without rollback, and the repair left undone.
+
+    The grader judges the account the submission leaves behind: without the rollback the
+    service ends on the broken 3.0 revision, so the rolling update no longer holds either.
+    """
     nb = read_notebook(SOURCE)
     for cell in nb["cells"]:
         source = cell_source(cell)
@@ -57,11 +61,11 @@ def test_a_partly_wrong_submission_loses_exactly_the_wrong_checks(graded: dict) 
         "alb-service": 3,
         "path-routing": 3,
         "nlb-service": 3,
-        "rolling-update": 3,
+        "rolling-update": 0,
         "circuit-breaker": 0,
         "repair-targets": 0,
     }
-    assert row["points"] == 17
+    assert row["points"] == 14
     text = " ".join(row["feedback"])
     assert "deploymentCircuitBreaker: expected enable True, rollback True" in text
     assert "orders-tasks ingress: expected tcp 8080 from the orders-alb security group" in text
