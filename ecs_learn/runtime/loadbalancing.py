@@ -12,8 +12,8 @@ reason that applies in the simulation:
 
 * the target group is not used by any listener or rule → ``unused`` / ``Target.NotInUse``;
 * none of the task's security groups allows TCP on the target port from the load
-  balancer's security groups (or, for a load balancer without security groups, from a CIDR
-  that covers one of its subnets) → ``Target.Timeout``;
+  balancer's security groups or from a CIDR that covers one of its subnets (the nodes'
+  addresses) → ``Target.Timeout``;
 * the container does not expose the port (not in its ``portMappings``) →
   ``Target.FailedHealthChecks``;
 * HTTP(S) health checks only: the app answers 200 on the paths of its docker label
@@ -155,8 +155,9 @@ def settle(
             0.0,
         )
     lb_groups = {g for lb in group.load_balancers for g in lb.get("SecurityGroups", [])}
-    open_to = () if lb_groups else group.subnet_cidrs
-    if not _sg_allows(task_groups, traffic_port or port, lb_groups, open_to):
+    # The load balancer's nodes reach targets from addresses in its subnets, so a CIDR rule
+    # covering one of them admits it whether or not the load balancer has security groups.
+    if not _sg_allows(task_groups, traffic_port or port, lb_groups, group.subnet_cidrs):
         return (("unhealthy", "Target.Timeout", "Request timed out"), unhealthy_after)
     exposed = [p.get("containerPort") for p in (container or {}).get("portMappings") or []]
     if port not in exposed:

@@ -186,6 +186,8 @@ class Scheduler:
             if rec.consecutive_failures == THROTTLE_EVENT_AFTER:
                 self.event(rec, events.unable_to_start_consistently(rec.name))
             self.circuit_breaker(rec, config, desired)
+            if rec.primary is not primary:  # rolled back: start the rollback's tasks now
+                return True
         else:
             rec.consecutive_failures = 0
         rec.steady = False

@@ -262,9 +262,16 @@ def management_guard(app: WsgiApp, token: str) -> WsgiApp:
     return guarded
 
 
+# The runtime's clock is part of the learner's API (labs advance it in exercise cells); it
+# only moves the virtual clock of this account forward, as waiting would on AWS.
+LEARNER_RUNTIME_PATHS = frozenset(
+    f"/ecs-learn/runtime/{command}" for command in ("advance", "now", "timeline")
+)
+
+
 def door_app(moto_app: WsgiApp, ready: Any) -> WsgiApp:
-    """What the untrusted client may reach: AWS APIs of the default account, ``ready``, and
-    the runtime's clock (``/ecs-learn/runtime/advance|now|timeline``).
+    """What the untrusted client may reach: AWS APIs of the default account, ``ready`` and
+    the runtime's clock (advance, now, timeline).
 
     Every management endpoint is refused, as is choosing another account
     (``x-moto-account-id``); ``/ecs-learn/ready`` answers as on the owner's listener. The
@@ -272,8 +279,6 @@ def door_app(moto_app: WsgiApp, ready: Any) -> WsgiApp:
     and it only moves forward, so it cannot undo or forge what the checks read.
     """
     from werkzeug.wrappers import Response
-
-    from ecs_learn.runtime.remote import PREFIX as RUNTIME_PREFIX
 
     def door(environ: dict[str, Any], start_response: Any) -> Any:
         path = str(environ.get("PATH_INFO", ""))
@@ -283,7 +288,7 @@ def door_app(moto_app: WsgiApp, ready: Any) -> WsgiApp:
             )
             return answer(environ, start_response)
         if _is_management(environ) or (
-            path.startswith("/ecs-learn/") and not path.startswith(RUNTIME_PREFIX)
+            path.startswith("/ecs-learn/") and path not in LEARNER_RUNTIME_PATHS
         ):
             return _refuse(environ, start_response, "this server's management API is the grader's")
         environ.pop("HTTP_X_MOTO_ACCOUNT_ID", None)

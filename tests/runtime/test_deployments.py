@@ -78,3 +78,21 @@ def test_scenario_alb_service_converges_then_a_broken_revision_trips_the_breaker
     assert service["runningCount"] == 3
     assert [h[1] for h in world.health()] == ["healthy"] * 3
     assert world.messages()[0] == "(service web) has reached a steady state."
+
+
+def test_a_rollback_tripped_while_the_clock_runs_starts_its_tasks_at_once(box: Sandbox) -> None:
+    world = build(box)
+    role = world.execution_role()
+    good = world.task_definition(world.push("web", "v1"), executionRoleArn=role)
+    breaker = {"deploymentCircuitBreaker": {"enable": True, "rollback": True}}
+    world.create_service(good, count=2, lb=True, deploymentConfiguration=breaker)
+    rt.advance(minutes=2)
+    broken = world.task_definition(f"{REPO_HOST}/web:v2", executionRoleArn=role)
+    world.client("ecs").update_service(cluster="lab", service="web", taskDefinition=broken)
+    # 2 failures < threshold 3: the breaker trips on the retry, inside advance
+    rt.advance(minutes=2)
+    service = world.service()
+    assert [(d["rolloutState"], d["taskDefinition"]) for d in service["deployments"]] == [
+        ("COMPLETED", good)
+    ]
+    assert service["runningCount"] == 2
