@@ -166,6 +166,7 @@ class Scheduler:
         desired: int,
         moto_tasks: dict[str, dict[str, Any]],
     ) -> bool:
+        primary = rec.primary
         done = self.launcher.launch(rec, service, count, self.live(rec), moto_tasks)
         if done.events:  # duplicates are omitted until the cause is resolved
             if rec.unplaced_event != done.events[0]:
