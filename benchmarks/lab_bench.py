@@ -5,8 +5,10 @@
    inside the kernel and as the client's round trip.
 2. Grading one lab-1 submission with `ecs-learn grade` against a bare
    `jupyter execute` of the same notebook (target <= 1.15x), medians of N runs.
+3. Per lab (``--lab 02``, repeatable): the instructor source's full nbval run
+   (``pytest --nbval-lax``, as CI runs it) against a bare `jupyter execute` (ratio).
 
-Run:  .venv/bin/python benchmarks/lab_bench.py [--runs 3]
+Run:  .venv/bin/python benchmarks/lab_bench.py [--runs 3] [--lab 02 ...] [--labs-only]
 """
 
 from __future__ import annotations
@@ -64,9 +66,9 @@ def check_latency(repeats: int = 50) -> tuple[float, float]:
         manager.shutdown_kernel(now=True)
 
 
-def _timed(command: list[str], cwd: Path) -> float:
+def _timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> float:
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{command[:3]} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
@@ -104,10 +106,56 @@ def grading_ratio(runs: int) -> tuple[float, float]:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def nbval_ratio(lab_id: str, runs: int) -> tuple[float, float]:
+    """Median seconds of a full nbval run of a lab's instructor source, and of `jupyter execute`."""
+    import os
+
+    from ecs_learn.checks import get_lab
+
+    source = get_lab(lab_id).notebook_path
+    work = Path(tempfile.mkdtemp(prefix=f"ecs-learn-bench-{lab_id}-"))
+    env = {**os.environ, "ECS_LEARN_GRADING": "1"}
+    env.pop("ECS_LEARN_ENDPOINT", None)
+    try:
+        nb = work / source.name
+        nbval = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--nbval-lax",
+            "--rootdir",
+            str(work),
+            str(nb),
+        ]
+        bare = [str(BIN / "jupyter"), "execute", "--inplace", str(nb)]
+        timed_nbval, timed_bare = [], []
+        for _ in range(runs):  # interleaved, so machine load hits both alike
+            shutil.copy(source, nb)
+            timed_bare.append(_timed(bare, work, env))
+            shutil.copy(source, nb)
+            timed_nbval.append(_timed(nbval, work, env))
+        return statistics.median(timed_nbval), statistics.median(timed_bare)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--lab", action="append", default=[], help="lab id for the nbval ratio")
+    parser.add_argument("--labs-only", action="store_true", help="only the per-lab nbval ratios")
     args = parser.parse_args()
+    for lab_id in args.lab:
+        nbval, bare = nbval_ratio(lab_id, args.runs)
+        print(
+            f"lab {lab_id}: nbval {nbval:.2f} s; bare jupyter execute {bare:.2f} s; "
+            f"ratio {nbval / bare:.2f}x"
+        )
+    if args.labs_only:
+        return
     inside, round_trip = check_latency()
     print(
         f"check latency in a warm kernel: median {inside:.1f} ms inside the kernel, "

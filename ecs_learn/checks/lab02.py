@@ -136,8 +136,9 @@ def _scan_on_push(aws: AccountReader, repo: dict[str, Any]) -> tuple[bool, str]:
     hint=(
         f"create_repository(repositoryName={REPOSITORY!r}, imageTagMutability='IMMUTABLE', "
         "imageScanningConfiguration={'scanOnPush': True}, encryptionConfiguration="
-        "{'encryptionType': 'AES256'}) — or 'KMS'. Encryption cannot be changed later: delete "
-        "the repository (force=True) and create it again if it is wrong."
+        "{'encryptionType': 'AES256'}) — or 'KMS'. On an existing repository, "
+        "put_image_tag_mutability and put_image_scanning_configuration change those two; "
+        "encryption cannot change: delete the repository (force=True) and create it again."
     ),
 )
 def repository(aws: AccountReader) -> Iterator[Requirement]:
