@@ -74,6 +74,8 @@ def _image_failure(client: Any, role: RolePolicies, ctx: TaskContext, image: str
         f"CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to "
         f"resolve ref {image}: {image}: not found",
     )
+    if region != REGION:  # the account's repositories live in the sandbox's one region
+        return not_found
     ecr = client("ecr")
     try:
         ecr.describe_repositories(repositoryNames=[repo])

@@ -10,7 +10,12 @@ Applied in every process that holds moto's state (the embedded sandbox, a moto s
 * **moto rejects an EC2 container with only** ``memoryReservation`` (no container or
   task ``memory``), which AWS accepts: at least one of the two is what AWS requires.
 
-Both are patches on moto's ECS model, idempotent, and touch nothing else.
+* **moto records an ECR image's push time in whole seconds**, so images pushed within one
+  second tie, and a lifecycle rule that keeps "the N most recent" (``imageCountMoreThan``
+  sorts by push time) would pick among them at random. Here each push gets the time with
+  milliseconds, later than the push before it, so push order is kept.
+
+All are patches on moto's models, idempotent, and touch nothing else.
 """
 
 from __future__ import annotations
@@ -47,6 +52,24 @@ def apply() -> None:
     models.EC2ContainerServiceBackend._validate_container_defs = staticmethod(  # type: ignore[method-assign]
         _validate_container_defs
     )
+    _keep_push_order()
+
+
+def _keep_push_order() -> None:
+    import time
+
+    from moto.ecr import models as ecr_models
+
+    original_init = ecr_models.Image.__init__
+    last = [0.0]
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        now = round(max(time.time(), last[0] + 0.001), 3)
+        last[0] = now
+        self.image_pushed_at = now
+
+    ecr_models.Image.__init__ = init  # type: ignore[method-assign]
 
 
 def _has(cd: dict[str, Any], key: str) -> bool:
