@@ -3,15 +3,16 @@
 1. A check's median latency in a warm kernel (target <= 30 ms): a real ipykernel runs the
    lab's setup and exercise 1, then `lab.check("execution-role")` many times; reported
    inside the kernel and as the client's round trip.
-2. Grading one lab-1 submission with `ecs-learn grade` against a bare
+2. Grading one submission of the lab with `ecs-learn grade` against a bare
    `jupyter execute` of the same notebook (target <= 1.15x), medians of N runs.
 
-Run:  .venv/bin/python benchmarks/lab_bench.py [--runs 3]
+Run:  .venv/bin/python benchmarks/lab_bench.py [--runs 3] [--lab 01 | --lab 07 | --lab all]
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import shutil
 import statistics
@@ -21,29 +22,37 @@ import tempfile
 import time
 from pathlib import Path
 
-from ecs_learn.resources import labs_dir
+from ecs_learn.checks import Lab, get_lab, list_labs
 
-NOTEBOOK = labs_dir() / "01-task-definitions.ipynb"
 BIN = Path(sys.executable).parent
 
 
-def check_latency(repeats: int = 50) -> tuple[float, float]:
+def _until_first_exercise(notebook: Path) -> list[dict]:  # type: ignore[type-arg]
+    """The code cells from the setup up to and including the first exercise."""
+    code = [c for c in json.loads(notebook.read_text())["cells"] if c["cell_type"] == "code"]
+    for i, cell in enumerate(code):
+        if "exercise" in cell.get("metadata", {}).get("tags", []):
+            return code[: i + 1]
+    return code[:2]
+
+
+def check_latency(lab: Lab, repeats: int = 50) -> tuple[float, float]:
     from jupyter_client.manager import start_new_kernel
 
+    first = lab.checks[0].id
     manager, client = start_new_kernel(kernel_name="python3")
     try:
-        code = [c for c in json.loads(NOTEBOOK.read_text())["cells"] if c["cell_type"] == "code"]
-        for cell in code[:2]:  # setup + exercise 1
+        for cell in _until_first_exercise(lab.notebook_path):  # setup + exercise 1
             reply = client.execute_interactive(
                 "".join(cell["source"]), timeout=120, output_hook=lambda _msg: None
             )
             assert reply["content"]["status"] == "ok", reply["content"]
         client.execute_interactive(  # warm
-            'lab.check("execution-role")', timeout=60, output_hook=lambda _msg: None
+            f'lab.check("{first}")', timeout=60, output_hook=lambda _msg: None
         )
         inside: list[float] = []
         probe = (
-            "import time as _t\n_s = _t.perf_counter()\n_r = lab.check('execution-role')\n"
+            f"import time as _t\n_s = _t.perf_counter()\n_r = lab.check('{first}')\n"
             "_d = _t.perf_counter() - _s\nassert _r.passed\nprint(_d)"
         )
         round_trips: list[float] = []
@@ -73,19 +82,20 @@ def _timed(command: list[str], cwd: Path) -> float:
     return elapsed
 
 
-def grading_ratio(runs: int) -> tuple[float, float]:
+def grading_ratio(lab: Lab, runs: int) -> tuple[float, float]:
+    notebook = lab.notebook_path
     work = Path(tempfile.mkdtemp(prefix="ecs-learn-bench-"))
     try:
         subs = work / "subs"
         subs.mkdir()
-        shutil.copy(NOTEBOOK, subs / "student.ipynb")
-        shutil.copy(NOTEBOOK, work / "bare.ipynb")
+        shutil.copy(notebook, subs / "student.ipynb")
+        shutil.copy(notebook, work / "bare.ipynb")
         grade = [
             str(BIN / "ecs-learn"),
             "grade",
             str(subs),
             "--lab",
-            "01",
+            lab.id,
             "--out",
             str(work / "g.csv"),
             "--jobs",
@@ -96,9 +106,10 @@ def grading_ratio(runs: int) -> tuple[float, float]:
         for _ in range(runs):  # interleaved, so machine load hits both alike
             executed.append(_timed(bare, work))
             graded.append(_timed(grade, work))
-            shutil.copy(NOTEBOOK, work / "bare.ipynb")
-        rows = (work / "g.csv").read_text().splitlines()
-        assert rows[1].split(",")[-3:-1] == ["14", "14"], rows  # the grade really happened
+            shutil.copy(notebook, work / "bare.ipynb")
+        [row] = list(csv.DictReader((work / "g.csv").open()))
+        total = f"{sum(c.points for c in lab.checks):g}"
+        assert (row["total"], row["max"]) == (total, total), row  # the grade really happened
         return statistics.median(graded), statistics.median(executed)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -107,17 +118,20 @@ def grading_ratio(runs: int) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--lab", default="01", help="a lab id, or 'all'")
     args = parser.parse_args()
-    inside, round_trip = check_latency()
-    print(
-        f"check latency in a warm kernel: median {inside:.1f} ms inside the kernel, "
-        f"{round_trip:.1f} ms client round trip (target <= 30 ms)"
-    )
-    graded, executed = grading_ratio(args.runs)
-    print(
-        f"grading one lab-1 submission: {graded:.2f} s; bare jupyter execute: {executed:.2f} s; "
-        f"ratio {graded / executed:.2f}x (target <= 1.15x)"
-    )
+    labs = list_labs() if args.lab == "all" else [get_lab(args.lab)]
+    for lab in labs:
+        inside, round_trip = check_latency(lab)
+        print(
+            f"lab {lab.id}: check latency in a warm kernel: median {inside:.1f} ms inside the "
+            f"kernel, {round_trip:.1f} ms client round trip (target <= 30 ms)"
+        )
+        graded, executed = grading_ratio(lab, args.runs)
+        print(
+            f"lab {lab.id}: grading one submission: {graded:.2f} s; bare jupyter execute: "
+            f"{executed:.2f} s; ratio {graded / executed:.2f}x (target <= 1.15x)"
+        )
 
 
 if __name__ == "__main__":

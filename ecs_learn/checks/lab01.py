@@ -90,6 +90,11 @@ def _task_size(td: dict[str, Any], cpu: int, memory: int) -> Requirement:
     )
 
 
+def _grants_get_object(action: str) -> bool:
+    """Whether an IAM action allows s3:GetObject; AWS compares actions case-insensitively."""
+    return action.lower() in ("s3:getobject", "s3:get*", "s3:*", "*")
+
+
 def _missing(label: str, expected: str, hint: str = "") -> Requirement:
     return requirement(label, expected, None, ok=False, hint=hint)
 
@@ -176,8 +181,7 @@ def task_role(aws: AccountReader) -> Iterator[Requirement | Judged]:
     )
     allowed = lookup.allowed_actions(lookup.inline_policy_documents(aws, TASK_ROLE))
     grants = any(
-        action in ("s3:GetObject", "s3:Get*", "s3:*") and resource == ASSETS_OBJECTS
-        for action, resource in allowed
+        _grants_get_object(action) and resource == ASSETS_OBJECTS for action, resource in allowed
     )
     shown = [f"{a} on {r}" for a, r in allowed] or None
     wrong_resource = any(a == "s3:GetObject" for a, _ in allowed)

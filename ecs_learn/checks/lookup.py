@@ -63,8 +63,8 @@ def trusted_services(role_data: dict[str, Any]) -> list[str]:
     for statement in _as_list(document.get("Statement")):
         if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
             continue
-        actions = _as_list(statement.get("Action"))
-        if "sts:AssumeRole" not in actions and "sts:*" not in actions:
+        actions = {str(a).lower() for a in _as_list(statement.get("Action"))}  # as AWS: any case
+        if not actions & {"sts:assumerole", "sts:*", "*"}:
             continue
         principal = statement.get("Principal")
         if isinstance(principal, dict):

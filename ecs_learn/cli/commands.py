@@ -30,6 +30,7 @@ AREAS: dict[str, tuple[str, ...]] = {
     "stats": ("stats",),
     "export": ("export",),
     "lint": ("lint",),
+    "simulate": ("simulate",),
 }
 
 

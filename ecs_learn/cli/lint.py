@@ -97,6 +97,8 @@ def _print_human(reports: Sequence[FileReport]) -> None:
                     (f" [AWS: {f.error_code}]" if f.error_code else "", "dim"),
                 )
             )
+        if report.fix:
+            out.print(Text.assemble("  ", ("fix:", "green"), f" {report.fix}"))
     unreadable = sum(r.error is not None for r in reports)
     summary = f"{len(reports)} file(s): {errors} error(s), {warnings} warning(s)"
     if unreadable:

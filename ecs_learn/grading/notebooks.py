@@ -31,9 +31,18 @@ class NotebookError(EcsLearnError, ValueError):
     """A file that is not a usable notebook; the message names the file and the reason."""
 
 
+MAX_FILE = 64 * 1024 * 1024  # a bigger file is not read at all
+
+
 def read_notebook(path: Path) -> Notebook:
     """Parse a notebook file (nbformat 4); raise :class:`NotebookError` with the reason."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE:
+            raise NotebookError(
+                f"{path}: the file is {size / 2**20:.0f} MiB, more than the "
+                f"{MAX_FILE // 2**20} MiB a notebook may be (clear its outputs and save it again)"
+            )
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise NotebookError(f"{path}: cannot be read ({exc})") from None
@@ -43,10 +52,17 @@ def read_notebook(path: Path) -> Notebook:
         data = json.loads(text)
     except ValueError as exc:
         raise NotebookError(f"{path}: not a notebook (invalid JSON: {exc})") from None
-    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+    if not isinstance(data, dict):
+        raise NotebookError(f"{path}: not a notebook (the JSON is not an object)")
+    version = data.get("nbformat")
+    if version is not None and version != 4:
+        raise NotebookError(
+            f"{path}: not a version 4 notebook (nbformat={version!r}); open it in JupyterLab "
+            "or run `jupyter nbconvert --to notebook --nbformat 4` on it, save, and hand it in "
+            "again"
+        )
+    if not isinstance(data.get("cells"), list):
         raise NotebookError(f"{path}: not a notebook (no list of cells)")
-    if data.get("nbformat") != 4:
-        raise NotebookError(f"{path}: not a version 4 notebook (nbformat={data.get('nbformat')!r})")
     for index, cell in enumerate(data["cells"]):
         if not isinstance(cell, dict) or cell.get("cell_type") not in ("code", "markdown", "raw"):
             raise NotebookError(f"{path}: cell {index} is not a notebook cell")

@@ -30,12 +30,13 @@ __all__ = [
     "CellRunDict",
     "GradingPayload",
     "GradingPayloadDict",
+    "Limit",
     "PayloadError",
     "read_payload",
     "write_payload",
 ]
 
-FORMAT = 1  # bumped when the serialized form changes incompatibly
+FORMAT = 2  # bumped when the serialized form changes incompatibly
 
 
 class PayloadError(EcsLearnError, ValueError):
@@ -43,12 +44,27 @@ class PayloadError(EcsLearnError, ValueError):
 
 
 class CellOutcome(str, enum.Enum):
-    """How one code cell ran. ``SKIPPED`` covers nbval's skip and cells after a timeout."""
+    """How one code cell ran. ``SKIPPED`` covers nbval's skip and cells after a timeout.
+
+    ``DIED``: the kernel died while the cell ran (killed by a signal, a limit, a crash);
+    the cells after it did not run.
+    """
 
     PASSED = "passed"
     FAILED = "failed"
     TIMED_OUT = "timed out"
     SKIPPED = "skipped"
+    DIED = "kernel died"
+
+
+class Limit(str, enum.Enum):
+    """A limit of the grading box that a cell ran into (the reason it failed or died)."""
+
+    MEMORY = "memory"
+    CPU = "cpu time"
+    OUTPUT = "output"
+    FILE_SIZE = "file size"
+    PROCESSES = "processes"
 
 
 class CellRunDict(TypedDict):
@@ -58,6 +74,7 @@ class CellRunDict(TypedDict):
     outcome: str
     timeout: float | None
     message: str
+    limit: str | None
 
 
 @dataclass(frozen=True)
@@ -67,7 +84,9 @@ class CellRun:
     ``index`` is the cell's position among all cells of the notebook, ``code_index`` its
     position among code cells (both from 0; ``None`` if the cell could not be located).
     ``timeout`` is the limit in seconds a ``TIMED_OUT`` cell ran into; ``message`` is the
-    tail of the failure text (colour codes removed), empty for a cell that passed.
+    tail of the failure text (colour codes removed), empty for a cell that passed;
+    ``limit`` the box limit the cell ran into, if any (its output may exceed the output
+    limit and the cell still pass: the rest of its output was dropped).
     """
 
     index: int | None
@@ -76,6 +95,7 @@ class CellRun:
     outcome: CellOutcome
     timeout: float | None = None
     message: str = ""
+    limit: Limit | None = None
 
     @property
     def check_id(self) -> str | None:
@@ -101,6 +121,7 @@ class CellRun:
             "outcome": self.outcome.value,
             "timeout": self.timeout,
             "message": self.message,
+            "limit": None if self.limit is None else self.limit.value,
         }
 
     @classmethod
@@ -112,6 +133,7 @@ class CellRun:
             outcome=CellOutcome(data["outcome"]),
             timeout=data["timeout"],
             message=data["message"],
+            limit=None if data.get("limit") is None else Limit(data["limit"]),
         )
 
 

@@ -110,6 +110,7 @@ class SubmissionResultDict(TypedDict):
     check_results: dict[str, CheckScoreDict]
     feedback: list[str]
     reason: str
+    incidents: list[str]
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,8 @@ class SubmissionResult:
 
     ``scores`` holds every check of the lab in lab order. ``checks`` (check id → points)
     is the same information without the statuses, as the CSV columns and older JSON
-    readers use it.
+    readers use it. ``incidents`` names the limits its grading ran into ("memory in
+    code cell 7", "timeout in code cell 4", "kernel died in code cell 9").
     """
 
     student: str
@@ -129,6 +131,7 @@ class SubmissionResult:
     scores: tuple[CheckScore, ...] = ()
     feedback: tuple[str, ...] = ()
     reason: str = ""
+    incidents: tuple[str, ...] = ()
 
     @property
     def checks(self) -> dict[str, float]:
@@ -150,6 +153,7 @@ class SubmissionResult:
             "check_results": {s.check_id: s.to_dict() for s in self.scores},
             "feedback": list(self.feedback),
             "reason": self.reason,
+            "incidents": list(self.incidents),
         }
 
     @classmethod
@@ -166,6 +170,7 @@ class SubmissionResult:
             scores=tuple(CheckScore.from_dict(k, v) for k, v in data["check_results"].items()),
             feedback=tuple(data["feedback"]),
             reason=data["reason"],
+            incidents=tuple(data.get("incidents", ())),
         )
 
 

@@ -16,10 +16,11 @@ __all__ = [
     "network_config_allowed",
     "network_config_required",
     "strategy_values",
+    "uses_fargate",
 ]
 
 
-def _uses_fargate(p: Mapping[str, Any]) -> bool:
+def uses_fargate(p: Mapping[str, Any]) -> bool:
     if p.get("launchType") == "FARGATE":
         return True
     return any(
@@ -70,19 +71,34 @@ def network_config_allowed(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[V
         )
 
 
+def _fargate_capable(td: Mapping[str, Any]) -> bool:
+    """Whether ECS lets the task definition run on Fargate.
+
+    ECS validates a definition against every launch type when it registers it (describe
+    output lists the result as ``compatibilities``): one that does not name
+    ``requiresCompatibilities`` still runs on Fargate when it fits (awsvpc with task cpu
+    and memory), as AWS's own Service Connect tutorial does.
+    """
+    computed = as_list(td.get("compatibilities"))
+    if computed is not None:
+        return "FARGATE" in computed
+    required = as_list(td.get("requiresCompatibilities"))
+    if required is not None:
+        return "FARGATE" in required
+    return td.get("networkMode") == "awsvpc" and "cpu" in td and "memory" in td
+
+
 def fargate_compatible(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     td = ctx.task_definition
-    if td is None or not _uses_fargate(p):
+    if td is None or not uses_fargate(p) or _fargate_capable(td):
         return
-    compat = as_list(td.get("requiresCompatibilities")) or []
-    if "FARGATE" not in compat:
-        path = "launchType" if p.get("launchType") == "FARGATE" else "capacityProviderStrategy"
-        yield Violation(
-            path,
-            "This runs on Fargate, but the task definition does not list FARGATE "
-            "in requiresCompatibilities. Register a revision with "
-            '"requiresCompatibilities": ["FARGATE"] (and awsvpc, task cpu and memory).',
-        )
+    path = "launchType" if p.get("launchType") == "FARGATE" else "capacityProviderStrategy"
+    yield Violation(
+        path,
+        "This runs on Fargate, but the task definition is not compatible with Fargate "
+        "(its requiresCompatibilities lacks FARGATE). Register a revision with "
+        '"requiresCompatibilities": ["FARGATE"] (and awsvpc, task cpu and memory).',
+    )
 
 
 def assign_public_ip(p: Mapping[str, Any]) -> Iterator[Violation]:

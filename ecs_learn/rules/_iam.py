@@ -25,7 +25,8 @@ def trusted_services(doc: Mapping[str, Any]) -> frozenset[str]:
             continue
         actions = statement.get("Action")
         action_list = [actions] if isinstance(actions, str) else as_list(actions) or []
-        if not any(a in ("sts:AssumeRole", "sts:*", "*") for a in action_list):
+        # AWS compares action names case-insensitively ("sts:assumerole" is the same action)
+        if not any(str(a).lower() in ("sts:assumerole", "sts:*", "*") for a in action_list):
             continue
         principal = as_mapping(statement.get("Principal"))
         services = principal.get("Service") if principal else None

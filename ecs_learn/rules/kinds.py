@@ -8,8 +8,24 @@ Both are string enums: a :class:`Kind` compares equal to its name (``Kind.SERVIC
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 
-__all__ = ["KINDS", "Fact", "Kind"]
+__all__ = ["KINDS", "Api", "Fact", "Kind"]
+
+
+@dataclass(frozen=True)
+class Api:
+    """The AWS calls a kind of payload belongs to, named as in botocore's model.
+
+    ``operations`` are the calls whose input the payload is (the first is the usual
+    one); ``describe`` is the call whose output holds the same object, and the member
+    of that output that holds it (a list member means "one item of it"), so that
+    fields only a describe returns can be told from typos (``""``: the whole output).
+    """
+
+    service: str
+    operations: tuple[str, ...]
+    describe: tuple[str, str] | None = None
 
 
 class Kind(str, enum.Enum):
@@ -42,6 +58,16 @@ class Kind(str, enum.Enum):
         """The heading of this kind's section in the rule reference."""
         return _TITLES[self]
 
+    @property
+    def api(self) -> Api:
+        """The botocore service and operations this kind's payload is the input of.
+
+        For ``ecr-lifecycle-policy`` the rules judge the policy document, which is JSON
+        text inside PutLifecyclePolicy's ``lifecyclePolicyText``: only that wrapper has
+        an API shape.
+        """
+        return _APIS[self]
+
 
 _TITLES: dict[Kind, str] = {
     Kind.TASK_DEFINITION: (
@@ -64,6 +90,55 @@ _TITLES: dict[Kind, str] = {
     Kind.IAM_ATTACH_POLICY: "IAM managed policies (AttachRolePolicy)",
     Kind.EKS_FARGATE_PROFILE: "EKS Fargate profiles (CreateFargateProfile)",
     Kind.EKS_NODEGROUP: "EKS managed node groups (CreateNodegroup / UpdateNodegroupConfig)",
+}
+
+_APIS: dict[Kind, Api] = {
+    Kind.TASK_DEFINITION: Api(
+        "ecs", ("RegisterTaskDefinition",), ("DescribeTaskDefinition", "taskDefinition")
+    ),
+    Kind.SERVICE: Api("ecs", ("CreateService", "UpdateService"), ("DescribeServices", "services")),
+    Kind.RUN_TASK: Api("ecs", ("RunTask",)),
+    Kind.CLUSTER: Api("ecs", ("CreateCluster",), ("DescribeClusters", "clusters")),
+    Kind.ECR_REPOSITORY: Api(
+        "ecr",
+        ("CreateRepository", "PutImageTagMutability"),
+        ("DescribeRepositories", "repositories"),
+    ),
+    Kind.ECR_LIFECYCLE_POLICY: Api("ecr", ("PutLifecyclePolicy",), ("GetLifecyclePolicy", "")),
+    Kind.EFS_FILE_SYSTEM: Api("efs", ("CreateFileSystem",), ("DescribeFileSystems", "FileSystems")),
+    Kind.EFS_MOUNT_TARGET: Api(
+        "efs", ("CreateMountTarget",), ("DescribeMountTargets", "MountTargets")
+    ),
+    Kind.ELBV2_LOAD_BALANCER: Api(
+        "elbv2", ("CreateLoadBalancer",), ("DescribeLoadBalancers", "LoadBalancers")
+    ),
+    Kind.ELBV2_LISTENER: Api("elbv2", ("CreateListener",), ("DescribeListeners", "Listeners")),
+    Kind.ELBV2_TARGET_GROUP: Api(
+        "elbv2", ("CreateTargetGroup",), ("DescribeTargetGroups", "TargetGroups")
+    ),
+    Kind.SCALABLE_TARGET: Api(
+        "application-autoscaling",
+        ("RegisterScalableTarget",),
+        ("DescribeScalableTargets", "ScalableTargets"),
+    ),
+    Kind.SCALING_POLICY: Api(
+        "application-autoscaling",
+        ("PutScalingPolicy",),
+        ("DescribeScalingPolicies", "ScalingPolicies"),
+    ),
+    Kind.SCHEDULED_ACTION: Api(
+        "application-autoscaling",
+        ("PutScheduledAction",),
+        ("DescribeScheduledActions", "ScheduledActions"),
+    ),
+    Kind.IAM_ROLE: Api("iam", ("CreateRole",), ("GetRole", "Role")),
+    Kind.IAM_ATTACH_POLICY: Api("iam", ("AttachRolePolicy",)),
+    Kind.EKS_FARGATE_PROFILE: Api(
+        "eks", ("CreateFargateProfile",), ("DescribeFargateProfile", "fargateProfile")
+    ),
+    Kind.EKS_NODEGROUP: Api(
+        "eks", ("CreateNodegroup", "UpdateNodegroupConfig"), ("DescribeNodegroup", "nodegroup")
+    ),
 }
 
 KINDS: tuple[Kind, ...] = tuple(Kind)

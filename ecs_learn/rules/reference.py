@@ -7,6 +7,7 @@ a test fails when the committed page differs from what this produces.
 from __future__ import annotations
 
 from ecs_learn.rules import ALL_RULES, KINDS, Rule, rules_for
+from ecs_learn.rules.shapes import SHAPE_CHECKS
 
 __all__ = ["render_reference"]
 
@@ -51,6 +52,7 @@ def render_reference() -> str:
         f"{len(ALL_RULES) - errors} warnings.",
         "",
     ]
+    lines += _shape_section()
     for kind in KINDS:
         rules = rules_for(kind)
         if not rules:
@@ -66,6 +68,33 @@ def render_reference() -> str:
             "",
         ]
     return "\n".join(lines)
+
+
+def _shape_section() -> list[str]:
+    return [
+        "## Input shape (botocore's model; `ecs-learn lint` only)",
+        "",
+        "Before the rules, `ecs-learn lint` validates each file against botocore's input",
+        "shape for its call, with botocore's own `ParamValidator`: the AWS CLI and boto3 refuse",
+        'these before anything is sent (`ParamValidationError`, "Parameter validation failed"),',
+        "so the strict sandbox never sees them. A DescribeTaskDefinition-style wrapper",
+        '(`{"taskDefinition": {...}}`) is checked inside; an ECR lifecycle policy only when the',
+        "file is the PutLifecyclePolicy input (`lifecyclePolicyText`). Where a kind has two",
+        "calls, the file is judged against the one it fits best.",
+        "",
+        "| Check | What it reports |",
+        "|---|---|",
+        *(f"| `{c.id}` | {_cell(c.summary)} |" for c in SHAPE_CHECKS),
+        "",
+        "| Kind | Call (input shape) | Describe call (its read-only fields are `SHAPE004`) |",
+        "|---|---|---|",
+        *(
+            f"| `{k}` | {k.api.service} {' / '.join(k.api.operations)} | "
+            f"{k.api.describe[0] if k.api.describe else '-'} |"
+            for k in KINDS
+        ),
+        "",
+    ]
 
 
 if __name__ == "__main__":

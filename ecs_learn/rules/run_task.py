@@ -61,7 +61,7 @@ def network_configuration_allowed(p: Mapping[str, Any], ctx: RuleContext) -> Ite
 
 @_run(
     "RUN005",
-    summary="FARGATE tasks need a task definition that requires FARGATE",
+    summary="FARGATE tasks need a task definition compatible with Fargate (as SVC006)",
     needs={Fact.TASK_DEFINITION},
 )
 def fargate_compatible(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:

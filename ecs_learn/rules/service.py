@@ -71,7 +71,8 @@ def network_configuration_allowed(p: Mapping[str, Any], ctx: RuleContext) -> Ite
 
 @_svc(
     "SVC006",
-    summary="FARGATE services need a task definition that requires FARGATE",
+    summary="FARGATE services need a task definition compatible with Fargate "
+    "(requiresCompatibilities names FARGATE or, when absent, awsvpc with task cpu and memory)",
     needs={Fact.TASK_DEFINITION},
 )
 def fargate_compatible(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
@@ -166,7 +167,9 @@ def target_group_attached(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Vi
         return
     for i, lb in dicts(p.get("loadBalancers")):
         group = lookup(ctx.target_groups, lb.get("targetGroupArn"))
-        if group is not None and not as_list(group.get("LoadBalancerArns")):
+        if group is None or "LoadBalancerArns" not in group:
+            continue  # describe output always has the key; without it, it is unknown
+        if not as_list(group["LoadBalancerArns"]):
             yield Violation(
                 join("loadBalancers", i, "targetGroupArn"),
                 "This target group is not used by any load balancer yet. Create a "
@@ -177,6 +180,29 @@ def target_group_attached(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Vi
 @_svc("SVC013", summary="capacity provider strategy: weight 0-1000, base 0-100000, one base only")
 def strategy_values(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     yield from _ecs.strategy_values(p, "capacityProviderStrategy")
+
+
+@_svc(
+    "SVC014",
+    summary="the DAEMON scheduling strategy is not for Fargate, nor the CODE_DEPLOY or "
+    "EXTERNAL deployment controllers",
+)
+def daemon_strategy(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
+    if p.get("schedulingStrategy") != "DAEMON":
+        return
+    if _ecs.uses_fargate(p):
+        yield Violation(
+            "schedulingStrategy",
+            "Fargate does not support the DAEMON strategy (there are no instances of yours "
+            "to run one task on each). Use REPLICA, or run the daemon on EC2.",
+        )
+    controller = p.get("deploymentController")
+    kind = controller.get("type") if isinstance(controller, Mapping) else None
+    if kind in ("CODE_DEPLOY", "EXTERNAL"):
+        yield Violation(
+            "deploymentController.type",
+            f"The {kind} deployment controller needs the REPLICA scheduling strategy, not DAEMON.",
+        )
 
 
 RULES = (
@@ -193,4 +219,5 @@ RULES = (
     assign_public_ip,
     target_group_attached,
     strategy_values,
+    daemon_strategy,
 )

@@ -10,6 +10,8 @@ __all__ = [
     "ECR_API",
     "ECR_LIFECYCLE",
     "ECS_API_CLUSTER",
+    "ECS_API_CONTAINER",
+    "ECS_API_LOG_CONFIGURATION",
     "ECS_API_RUN_TASK",
     "ECS_API_SERVICE",
     "ECS_API_TASKDEF",
@@ -28,6 +30,15 @@ __all__ = [
 
 ECS_API_TASKDEF = (
     "AWS API reference: ECS RegisterTaskDefinition (botocore ecs/2014-11-13 service-2.json)"
+)
+ECS_API_LOG_CONFIGURATION = (
+    'AWS API reference: ECS LogConfiguration.options (awslogs-stream-prefix: "Required: Yes, '
+    'when using Fargate"; botocore ecs/2014-11-13 service-2.json); '
+    "AmazonECS/latest/developerguide/using_awslogs.html"
+)
+ECS_API_CONTAINER = (
+    "AWS API reference: ECS ContainerDefinition, HealthCheck, LinuxParameters, "
+    "KernelCapabilities (botocore ecs/2014-11-13 service-2.json)"
 )
 ECS_API_SERVICE = "AWS API reference: ECS CreateService (botocore ecs/2014-11-13 service-2.json)"
 ECS_API_RUN_TASK = "AWS API reference: ECS RunTask (botocore ecs/2014-11-13 service-2.json)"

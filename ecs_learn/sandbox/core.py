@@ -83,6 +83,7 @@ class Sandbox:
                 self._mock = mock_aws()
                 self._mock.start()
                 quirks.apply_embedded()
+                _runtime().attach()  # the account acts (runtime/): in this process
             else:
                 assert self.endpoint is not None
                 quirks.apply_server(self.endpoint)
@@ -101,6 +102,7 @@ class Sandbox:
             if _active is not self:
                 return
             if self._mock is not None:
+                _runtime().detach()
                 self._mock.stop()
                 self._mock = None
             self._clients = {}
@@ -116,6 +118,7 @@ class Sandbox:
         if self.mode == "embedded":
             self._mock.reset()
             quirks.apply_embedded()
+            _runtime().reset()
         else:
             assert self.endpoint is not None
             quirks.reset_server(self.endpoint)
@@ -176,6 +179,13 @@ class Sandbox:
         if threading.current_thread() is self._warm_thread and not self._ready.is_set():
             return True
         return self._ready.wait(timeout)
+
+
+def _runtime() -> Any:
+    # The runtime sits on the sandbox; imported lazily so the sandbox never needs it to load.
+    import ecs_learn.runtime
+
+    return ecs_learn.runtime
 
 
 def active() -> Sandbox | None:

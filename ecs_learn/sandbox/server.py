@@ -4,6 +4,15 @@ A submission's kernel talks to it over HTTP (server mode of the sandbox) while t
 owner (the grader, a test) reads the same state, out of the student's reach. Its own
 process keeps moto's work off the owner's interpreter (no GIL contention with nbval and
 the kernel) and dies with a signal.
+
+Two guards for a server whose owner does not trust its clients (the grader's):
+
+* with a **token** (``MotoServer(token=...)``, given to the process in its environment,
+  never on its command line), moto's management endpoints (``/moto-api/...``: reset,
+  state manager, seeding, the data dump) answer only requests carrying that token;
+* a **door** (``MotoServer(door=...)``) is a second listener for the untrusted client —
+  a Unix socket (``unix:/path``) or a loopback port (``tcp:PORT``) — that serves the
+  AWS APIs of the default account and refuses every management endpoint, token or not.
 """
 
 from __future__ import annotations
@@ -18,14 +27,28 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from ecs_learn.sandbox import quirks
+from ecs_learn.sandbox import moto_ext_scaling, quirks
 from ecs_learn.sandbox.guard import install_network_guard
 
-__all__ = ["SERVER_SETTINGS", "MotoServer", "free_port", "serve"]
+__all__ = [
+    "DOOR_ENV",
+    "SERVER_SETTINGS",
+    "TOKEN_ENV",
+    "TOKEN_HEADER",
+    "MotoServer",
+    "door_app",
+    "free_port",
+    "management_guard",
+    "open_door",
+    "serve",
+]
 
 # Read by moto when it builds a backend: AWS managed policies present (a server cannot
 # load them lazily, and they cost ~0.1 s there), no 1,300 default AMIs.
 SERVER_SETTINGS = {"MOTO_IAM_LOAD_MANAGED_POLICIES": "true", "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}
+TOKEN_ENV = "ECS_LEARN_SERVER_TOKEN"  # the owner's token, in the server's environment only
+DOOR_ENV = "ECS_LEARN_SERVER_DOOR"  # where the untrusted client's listener is
+TOKEN_HEADER = "x-ecs-learn-token"
 
 
 def free_port() -> int:
@@ -45,11 +68,20 @@ class MotoServer:
     slowly (moto's first ECS call alone takes about 1.5 s).
     """
 
-    def __init__(self, port: int = 0, *, warm: bool = True) -> None:
+    def __init__(
+        self,
+        port: int = 0,
+        *,
+        warm: bool = True,
+        token: str | None = None,
+        door: str | None = None,
+    ) -> None:
         self._port = port or free_port()
         self._warm = warm
         self._process: subprocess.Popen[bytes] | None = None
         self.endpoint = f"http://127.0.0.1:{self._port}"
+        self.token = token
+        self.door = door
 
     def start(self) -> MotoServer:
         install_network_guard()
@@ -61,14 +93,25 @@ class MotoServer:
             str(self._port),
             "1" if self._warm else "0",
         ]
+        env = {**os.environ, **SERVER_SETTINGS}
+        env.pop(TOKEN_ENV, None)
+        env.pop(DOOR_ENV, None)
+        if self.token:
+            env[TOKEN_ENV] = self.token
+        if self.door:
+            env[DOOR_ENV] = self.door
         self._process = subprocess.Popen(
             command,
-            env={**os.environ, **SERVER_SETTINGS},
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         return self
+
+    @property
+    def pid(self) -> int | None:
+        return None if self._process is None else self._process.pid
 
     def wait(self, timeout: float = 60.0) -> None:
         """Block until the server answers (and has warmed up); raise if it died."""
@@ -89,7 +132,7 @@ class MotoServer:
     def reset(self) -> None:
         """Empty every account on the server, keeping the quirk fixes."""
         self.wait()
-        quirks.reset_server(self.endpoint)
+        quirks.reset_server(self.endpoint, self.token)
 
     def stop(self) -> None:
         if self._process is None:
@@ -119,6 +162,7 @@ def serve(port: int, *, warm: bool = True) -> None:
     import logging
     import threading
 
+    from moto import mock_aws
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
         MotoRequestHandler,
@@ -127,25 +171,44 @@ def serve(port: int, *, warm: bool = True) -> None:
     from werkzeug.serving import make_server
     from werkzeug.wrappers import Response
 
+    from ecs_learn import runtime
+    from ecs_learn.runtime.remote import wrap
+
     os.environ.update(SERVER_SETTINGS)
+    token = os.environ.pop(TOKEN_ENV, None) or None
+    door = os.environ.pop(DOOR_ENV, None) or None
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     install_network_guard()
+    # The runtime runs here, next to the account: its clients reach these same backends
+    # in-process (moto's interceptor), and a WSGI layer triggers it (runtime/remote.py).
+    mock_aws().start()
     quirks.apply_embedded()  # the state manager lives in this process
     ready = threading.Event()
-    moto_app = DomainDispatcherApplication(create_backend_app)
+    moto_app = wrap(DomainDispatcherApplication(create_backend_app), runtime.attach(hook=False))
 
     def app(environ: dict[str, Any], start_response: Any) -> Any:
         if environ.get("PATH_INFO") == "/ecs-learn/ready":
-            answer = Response(
+            status = Response(
                 "ready" if ready.is_set() else "warming", 200 if ready.is_set() else 503
             )
-            return answer(environ, start_response)
-        return moto_app(environ, start_response)
+            return status(environ, start_response)
+        if environ.get("PATH_INFO") == moto_ext_scaling.EXT_PATH:  # the owner's only
+            handled = Response(*moto_ext_scaling.handle_server_request(environ))
+            return handled(environ, start_response)
+        body = moto_app(environ, start_response)
+        if environ.get("PATH_INFO") == "/moto-api/reset":
+            quirks.apply_embedded()  # a reset empties moto's EC2: seed it again
+        return body
 
-    server = make_server("127.0.0.1", port, app, threaded=True, request_handler=MotoRequestHandler)
+    owner_app = app if token is None else management_guard(app, token)
+    server = make_server(
+        "127.0.0.1", port, owner_app, threaded=True, request_handler=MotoRequestHandler
+    )
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    if door is not None:
+        open_door(door, door_app(moto_app, ready))
     if warm:
         _warm_up(f"http://127.0.0.1:{port}")
     ready.set()
@@ -163,3 +226,99 @@ def _warm_up(endpoint: str) -> None:
     )
     for service, operation in WARM_UP_CALLS:
         getattr(session.client(service, endpoint_url=endpoint), operation)()
+
+
+# -- guards for an owner that does not trust the clients ------------------------------
+WsgiApp = Any
+
+
+def _is_management(environ: dict[str, Any]) -> bool:
+    """A request for moto's own API (``/moto-api/...``, or its ``motoapi`` host)."""
+    path = str(environ.get("PATH_INFO", "")).lower()
+    host = str(environ.get("HTTP_HOST", "")).lower()
+    return "moto-api" in path or "motoapi" in host or path == moto_ext_scaling.EXT_PATH
+
+
+def _refuse(environ: dict[str, Any], start_response: Any, why: str) -> Any:
+    from werkzeug.wrappers import Response
+
+    from ecs_learn.sandbox.quirks import REFUSED_HEADER
+
+    answer = Response(why, 403, {REFUSED_HEADER: "management"})
+    return answer(environ, start_response)
+
+
+def management_guard(app: WsgiApp, token: str) -> WsgiApp:
+    """``app`` with ``/moto-api/...`` answered only for requests that carry ``token``."""
+    import hmac
+
+    header = "HTTP_" + TOKEN_HEADER.upper().replace("-", "_")
+
+    def guarded(environ: dict[str, Any], start_response: Any) -> Any:
+        if _is_management(environ) and not hmac.compare_digest(str(environ.get(header, "")), token):
+            return _refuse(environ, start_response, "moto's management API is the owner's")
+        return app(environ, start_response)
+
+    return guarded
+
+
+# The runtime's clock is part of the learner's API (labs advance it in exercise cells); it
+# only moves the virtual clock of this account forward, as waiting would on AWS.
+LEARNER_RUNTIME_PATHS = frozenset(
+    f"/ecs-learn/runtime/{command}" for command in ("advance", "now", "timeline")
+)
+
+
+def door_app(moto_app: WsgiApp, ready: Any) -> WsgiApp:
+    """What the untrusted client may reach: AWS APIs of the default account, ``ready`` and
+    the runtime's clock (advance, now, timeline).
+
+    Every management endpoint is refused, as is choosing another account
+    (``x-moto-account-id``); ``/ecs-learn/ready`` answers as on the owner's listener. The
+    clock is the learner's: exercise cells advance it (health checks, retries, draining),
+    and it only moves forward, so it cannot undo or forge what the checks read.
+    """
+    from werkzeug.wrappers import Response
+
+    def door(environ: dict[str, Any], start_response: Any) -> Any:
+        path = str(environ.get("PATH_INFO", ""))
+        if path == "/ecs-learn/ready":
+            answer = Response(
+                "ready" if ready.is_set() else "warming", 200 if ready.is_set() else 503
+            )
+            return answer(environ, start_response)
+        if _is_management(environ) or (
+            path.startswith("/ecs-learn/") and path not in LEARNER_RUNTIME_PATHS
+        ):
+            return _refuse(environ, start_response, "this server's management API is the grader's")
+        environ.pop("HTTP_X_MOTO_ACCOUNT_ID", None)
+        return moto_app(environ, start_response)
+
+    return door
+
+
+def open_door(door: str, app: WsgiApp) -> None:
+    """Serve ``app`` on ``unix:/path`` (a socket file only its owner can open) or ``tcp:PORT``."""
+    import threading
+
+    from moto.moto_server.werkzeug_app import MotoRequestHandler
+    from werkzeug.serving import make_server
+
+    kind, _, where = door.partition(":")
+    if kind == "unix":
+        if os.path.exists(where):
+            os.unlink(where)
+        old = os.umask(0o077)
+        try:
+            server = make_server(
+                f"unix://{where}", 0, app, threaded=True, request_handler=MotoRequestHandler
+            )
+        finally:
+            os.umask(old)
+    elif kind == "tcp":
+        server = make_server(
+            "127.0.0.1", int(where), app, threaded=True, request_handler=MotoRequestHandler
+        )
+    else:
+        raise ValueError(f"a door is unix:/path or tcp:PORT, not {door!r}")
+    threading.Thread(target=server.serve_forever, daemon=True, name="ecs-learn-door").start()

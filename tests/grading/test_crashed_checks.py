@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from ecs_learn.checks import get_lab
 from ecs_learn.checks.result import CheckResult, Requirement, Status
-from ecs_learn.grading import run
 from ecs_learn.grading.grade import grade_submission
 from ecs_learn.grading.notebooks import read_notebook, write_notebook
 from ecs_learn.grading.payload import GradingPayload
@@ -21,7 +18,6 @@ from ecs_learn.grading.score import score_payload
 from ecs_learn.resources import labs_dir
 
 LAB = get_lab("01")
-REPO = Path(__file__).resolve().parents[2]
 
 
 def _reports(result: object, tmp_path: Path) -> tuple[dict, dict]:  # type: ignore[type-arg]
@@ -35,19 +31,22 @@ def _reports(result: object, tmp_path: Path) -> tuple[dict, dict]:  # type: igno
 def test_a_crashed_check_in_a_real_grading_run_is_reported_as_crashed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Real nbval, kernel and moto server; the grader's own task-role check raises."""
-    grading_command = run.pytest_command
+    """Real nbval, kernel and moto server; the grader's own task-role check raises.
 
-    def with_crashing_checks(*args: Any) -> list[str]:
-        *options, notebook = grading_command(*args)  # the notebook comes last
-        return [*options, "-p", "tests.grading.crashing_checks", notebook]
+    The checks run in the grader's process, so the crash is planted there.
+    """
+    from dataclasses import replace
 
-    monkeypatch.setattr(run, "pytest_command", with_crashing_checks)
-    path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
-    monkeypatch.setenv("PYTHONPATH", path)  # so that the subprocess can import the plugin
+    from ecs_learn.checks.catalog import Lab
+
+    def crash(aws: object) -> None:
+        raise KeyError("RoleLastUsed")
+
+    checks = tuple(replace(c, func=crash) if c.id == "task-role" else c for c in LAB.checks)
+    lab = Lab(**{**LAB.__dict__, "checks": checks})
     write_notebook(read_notebook(labs_dir() / LAB.notebook), tmp_path / "correct.ipynb")
 
-    result = grade_submission(tmp_path / "correct.ipynb", LAB, timeout=300)
+    result = grade_submission(tmp_path / "correct.ipynb", lab, timeout=300)
 
     assert result.status == "graded"
     assert result.checks["task-role"] == 0 and result.points == 12  # 14 minus the crashed 2

@@ -70,7 +70,7 @@ def test_the_payload_keeps_a_crashed_check_apart_from_a_failed_one() -> None:
     [
         ("", "not a grading payload"),
         ('{"cells": [', "not a grading payload"),
-        ('{"format": 1, "lab_id": "01"}', "not a grading payload"),
+        ('{"format": 2, "lab_id": "01"}', "not a grading payload"),
         ('{"format": 99, "lab_id": "01", "cells": [], "results": null, "error": null}', "99"),
     ],
 )

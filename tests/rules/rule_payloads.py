@@ -29,7 +29,11 @@ FARGATE_TD: dict[str, Any] = {
             "portMappings": [{"containerPort": 80, "hostPort": 80}],
             "logConfiguration": {
                 "logDriver": "awslogs",
-                "options": {"awslogs-group": "/ecs/web", "awslogs-region": "us-east-1"},
+                "options": {
+                    "awslogs-group": "/ecs/web",
+                    "awslogs-region": "us-east-1",
+                    "awslogs-stream-prefix": "web",
+                },
             },
             "mountPoints": [{"sourceVolume": "data", "containerPath": "/data"}],
         }

@@ -49,6 +49,8 @@ STRATEGY = [
 ]
 TT, STEP = "TargetTrackingScalingPolicyConfiguration", "StepScalingPolicyConfiguration"
 SPEC = f"{TT}.PredefinedMetricSpecification"
+HEALTHY = {"command": ["CMD-SHELL", "curl -f http://localhost/ || exit 1"], "interval": 30}
+PTRACE = {"capabilities": {"add": ["SYS_PTRACE"]}, "initProcessEnabled": True}
 NO_TARGETS: frozenset[tuple[str, str, str]] = frozenset()
 REGISTERED = frozenset({("ecs", "service/lab/web", "ecs:service:DesiredCount")})
 
@@ -241,6 +243,59 @@ CASES = [
         ),
         "containerDefinitions[0].dependsOn[0].condition",
     ),
+    Case(
+        "TD013",
+        changed(FTD, {"networkMode": "awsvpc"}),
+        changed(
+            FTD,
+            {"networkMode": "bridge", "containerDefinitions[0].portMappings[0].hostPort": 8080},
+        ),
+        "containerDefinitions[0].portMappings[0].hostPort",
+    ),
+    Case(
+        "TD035",
+        FTD,
+        changed(
+            FTD, {"containerDefinitions[0].logConfiguration.options.awslogs-stream-prefix": DELETE}
+        ),
+        "containerDefinitions[0].logConfiguration.options",
+    ),
+    Case(
+        "TD036",
+        changed(FTD, {"containerDefinitions[0].healthCheck": HEALTHY}),
+        changed(FTD, {"containerDefinitions[0].healthCheck": {**HEALTHY, "interval": 1}}),
+        "containerDefinitions[0].healthCheck.interval",
+    ),
+    Case(
+        "TD037",
+        changed(FTD, {"containerDefinitions[0].healthCheck": HEALTHY}),
+        changed(
+            FTD,
+            {"containerDefinitions[0].healthCheck": {**HEALTHY, "command": ["curl", "-f", "/"]}},
+        ),
+        "containerDefinitions[0].healthCheck.command",
+    ),
+    Case(
+        "TD038",
+        changed(FTD, {"containerDefinitions[0].stopTimeout": 120}),
+        changed(FTD, {"containerDefinitions[0].stopTimeout": 300}),
+        "containerDefinitions[0].stopTimeout",
+    ),
+    Case(
+        "TD039",
+        changed(FTD, {"containerDefinitions[0].linuxParameters": PTRACE}),
+        changed(
+            FTD,
+            {"containerDefinitions[0].linuxParameters": {"capabilities": {"add": ["NET_ADMIN"]}}},
+        ),
+        "containerDefinitions[0].linuxParameters.capabilities.add[0]",
+    ),
+    Case(
+        "TD040",
+        FTD,
+        changed(FTD, {"containerDefinitions[0].hostname": "web"}),
+        "containerDefinitions[0].hostname",
+    ),
     # services
     Case("SVC001", P.SERVICE, changed(P.SERVICE, {"serviceName": "web app"}), "serviceName"),
     Case("SVC002", P.SERVICE, changed(P.SERVICE, {"desiredCount": -3}), "desiredCount"),
@@ -328,6 +383,12 @@ CASES = [
             },
         ),
         "capacityProviderStrategy[1].base",
+    ),
+    Case(
+        "SVC014",
+        P.SERVICE,
+        changed(P.SERVICE, {"schedulingStrategy": "DAEMON"}),
+        "schedulingStrategy",
     ),
     # run-task
     Case("RUN001", P.RUN_TASK, changed(P.RUN_TASK, {"count": 11}), "count"),

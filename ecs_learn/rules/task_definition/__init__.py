@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ecs_learn.rules.finding import Rule
 from ecs_learn.rules.task_definition import (
+    containers,
     fargate_params,
     network,
     roles,
@@ -21,4 +22,5 @@ RULES: tuple[Rule, ...] = (
     *roles.RULES,
     *fargate_params.RULES,
     *volumes.RULES,
+    *containers.RULES,
 )

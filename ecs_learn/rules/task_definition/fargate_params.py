@@ -91,4 +91,32 @@ def fargate_task_params(td: Mapping[str, Any], ctx: RuleContext) -> Iterator[Vio
             )
 
 
-RULES = (fargate_container_params, fargate_task_params)
+@td_rule(
+    "TD039",
+    summary="Fargate linuxParameters: no sharedMemorySize, and capabilities.add only SYS_PTRACE",
+    source=sources.ECS_API_CONTAINER,
+)
+def fargate_linux_parameters(td: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
+    if not is_fargate(td):
+        return
+    for i, c in containers(td):
+        linux = as_mapping(c.get("linuxParameters"))
+        if linux is None:
+            continue
+        base = join("containerDefinitions", i, "linuxParameters")
+        if "sharedMemorySize" in linux:
+            yield Violation(
+                join(base, "sharedMemorySize"),
+                "Fargate does not support linuxParameters.sharedMemorySize. Remove it.",
+            )
+        caps = as_mapping(linux.get("capabilities"))
+        for k, cap in enumerate(as_list(caps.get("add")) or [] if caps else []):
+            if cap != "SYS_PTRACE":
+                yield Violation(
+                    join(base, "capabilities", "add", k),
+                    f"Fargate tasks can only add the SYS_PTRACE capability, not {cap!r}. "
+                    "Remove it (or run the task on EC2).",
+                )
+
+
+RULES = (fargate_container_params, fargate_task_params, fargate_linux_parameters)

@@ -5,9 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ecs_learn.rules import sources
 from ecs_learn.rules._util import as_int, as_list, dicts, join
 from ecs_learn.rules.finding import RuleContext, Violation
-from ecs_learn.rules.task_definition._common import containers, is_fargate, td_rule
+from ecs_learn.rules.task_definition._common import (
+    containers,
+    effective_network_mode,
+    is_fargate,
+    td_rule,
+)
 
 __all__ = ["RULES"]
 
@@ -39,10 +45,12 @@ def network_mode_value(td: Mapping[str, Any], ctx: RuleContext) -> Iterator[Viol
 
 
 @td_rule(
-    "TD013", summary="in awsvpc and host mode, hostPort must be omitted or equal containerPort"
+    "TD013",
+    summary="in awsvpc and host mode (and on Fargate, which is always awsvpc), hostPort "
+    "must be omitted or equal containerPort",
 )
 def host_port_matches(td: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
-    mode = td.get("networkMode")
+    mode = effective_network_mode(td)
     if mode not in ("awsvpc", "host"):
         return
     for i, c in containers(td):
@@ -50,9 +58,14 @@ def host_port_matches(td: Mapping[str, Any], ctx: RuleContext) -> Iterator[Viola
             if "hostPort" not in pm or "containerPort" not in pm:
                 continue
             if pm["hostPort"] != pm["containerPort"]:
+                on = (
+                    "On Fargate (always awsvpc)"
+                    if mode != td.get("networkMode")
+                    else (f"With networkMode {mode!r}")
+                )
                 yield Violation(
                     join("containerDefinitions", i, "portMappings", k, "hostPort"),
-                    f"With networkMode {mode!r}, hostPort ({pm['hostPort']!r}) must equal "
+                    f"{on}, hostPort ({pm['hostPort']!r}) must equal "
                     f"containerPort ({pm['containerPort']!r}). Leave hostPort out or make them "
                     "equal.",
                 )
@@ -100,6 +113,28 @@ def port_ranges(td: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
                     )
 
 
+@td_rule(
+    "TD040",
+    summary="hostname (and extraHosts) are not supported in the awsvpc network mode",
+    source=sources.ECS_API_CONTAINER,
+)
+def awsvpc_hostname(td: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
+    if effective_network_mode(td) != "awsvpc":
+        return
+    for i, c in containers(td):
+        if "hostname" in c:
+            yield Violation(
+                join("containerDefinitions", i, "hostname"),
+                "hostname is not supported in the awsvpc network mode (nor on Fargate): "
+                "the task's network interface has its own DNS name. Remove it.",
+            )
+        if not is_fargate(td) and as_list(c.get("extraHosts")):  # TD023 says it for Fargate
+            yield Violation(
+                join("containerDefinitions", i, "extraHosts"),
+                "extraHosts is not supported in the awsvpc network mode. Remove it.",
+            )
+
+
 RULES = (
     fargate_awsvpc,
     network_mode_value,
@@ -107,4 +142,5 @@ RULES = (
     links_need_bridge,
     none_mode_ports,
     port_ranges,
+    awsvpc_hostname,
 )

@@ -131,10 +131,34 @@ def awslogs_options(td: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violati
             )
 
 
+@td_rule(
+    "TD035",
+    summary="awslogs on Fargate needs the awslogs-stream-prefix option",
+    source=sources.ECS_API_LOG_CONFIGURATION,
+)
+def fargate_stream_prefix(td: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
+    if not is_fargate(td):
+        return
+    for i, c in containers(td):
+        if _log_driver(c) != "awslogs":
+            continue
+        log = as_mapping(c.get("logConfiguration")) or {}
+        options = as_mapping(log.get("options"))
+        if options is not None and nonempty_str(options.get("awslogs-stream-prefix")):
+            continue
+        yield Violation(
+            join("containerDefinitions", i, "logConfiguration", "options" if options else ""),
+            f"Container {i} logs with awslogs on Fargate without awslogs-stream-prefix. "
+            "Fargate requires it (the streams are named prefix/container/task-id): add "
+            '"awslogs-stream-prefix": "<a short name>" under logConfiguration.options.',
+        )
+
+
 RULES = (
     awslogs_needs_role,
     ecr_image_needs_role,
     secrets_need_role,
     fargate_log_driver,
     awslogs_options,
+    fargate_stream_prefix,
 )

@@ -1,0 +1,591 @@
+"""Lab 07 — EKS: the cluster and its roles, a Spot node group, a Fargate profile, where pods
+run, storage drivers, ECR images for pods, and a repair of a broken Fargate profile.
+
+Each check reads the account through describe/list/get calls only. moto's EKS stores the
+configuration and runs nothing (no nodes, no pods, no add-ons API), so the exercises about
+pods and add-ons are graded from what the learner writes down: the notebook stores a
+prediction or a manifest as a JSON **SSM parameter** under ``/ecs-learn/lab07/`` (an
+ordinary ``ssm.put_parameter`` call), and the check reads it back with ``get_parameter``.
+Where a pod's placement matters, the expected value comes from the learner's own Fargate
+profiles through :mod:`ecs_learn.checks.eks_pods`, never from a number in the notebook.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+from urllib.parse import unquote
+
+from botocore.exceptions import ClientError
+
+from ecs_learn.checks import lookup
+from ecs_learn.checks.eks_pods import (
+    EXAMPLE_PODS,
+    REPORTS_POD,
+    fargate_profile_for,
+    placement,
+    pod_identity,
+)
+from ecs_learn.checks.reader import AccountReader
+from ecs_learn.checks.registry import check, requirement
+from ecs_learn.checks.result import Requirement
+
+__all__ = [
+    "CHECKS",
+    "CLUSTER",
+    "CLUSTER_ROLE",
+    "NODEGROUP",
+    "NODE_ROLE",
+    "PARAMETERS",
+    "POD_ROLE",
+    "PROFILE",
+    "STORAGE_ANSWERS",
+]
+
+CLUSTER = "learn-eks"
+CLUSTER_ROLE = "eksClusterRole"
+NODE_ROLE = "eksNodeRole"
+POD_ROLE = "eksFargatePodExecutionRole"
+NODEGROUP = "spot-workers"
+PROFILE = "serverless"
+REPOSITORY = "orders-api"
+VPC_NAME = "eks-lab"
+REPAIR_CLUSTER = "reports-eks"
+REPAIR_PROFILE = "reports"
+REPAIR_ROLE = "reports-pod-role"
+
+_POLICY = "arn:aws:iam::aws:policy/"
+CLUSTER_POLICY = _POLICY + "AmazonEKSClusterPolicy"
+WORKER_POLICY = _POLICY + "AmazonEKSWorkerNodePolicy"
+CNI_POLICY = _POLICY + "AmazonEKS_CNI_Policy"
+ECR_READ_POLICIES = (
+    _POLICY + "AmazonEC2ContainerRegistryReadOnly",
+    _POLICY + "AmazonEC2ContainerRegistryPullOnly",  # the narrower policy AWS added later
+)
+FARGATE_POD_POLICY = _POLICY + "AmazonEKSFargatePodExecutionRolePolicy"
+
+PARAMETERS = {
+    "placements": "/ecs-learn/lab07/placements",
+    "storage": "/ecs-learn/lab07/storage",
+    "orders": "/ecs-learn/lab07/orders-deployment",
+}
+
+# Workload → the CSI driver add-on that fits it (one answer each; see the notebook).
+STORAGE_ANSWERS = {
+    "uploads": "aws-efs-csi-driver",
+    "orders-db": "aws-ebs-csi-driver",
+    "training-data": "aws-mountpoint-s3-csi-driver",
+    "hpc-scratch": "aws-fsx-csi-driver",
+}
+_STORAGE_WHY = {
+    "uploads": "Fargate pods, many writers: EFS (EBS cannot be mounted by Fargate pods)",
+    "orders-db": "one writer, block storage in one AZ, on EC2 nodes: EBS",
+    "training-data": "objects already in an S3 bucket, read as files: Mountpoint for Amazon S3",
+    "hpc-scratch": "a parallel high-throughput file system: FSx for Lustre",
+}
+
+
+# --- reading the account -------------------------------------------------------------------
+
+
+def _missing(label: str, expected: str) -> Requirement:
+    return requirement(label, expected, None, ok=False)
+
+
+def _cluster(aws: AccountReader, name: str) -> dict[str, Any] | None:
+    try:
+        found: dict[str, Any] = aws.eks.describe_cluster(name=name)["cluster"]
+    except ClientError:
+        return None
+    return found
+
+
+def _nodegroup(aws: AccountReader, cluster: str, name: str) -> dict[str, Any] | None:
+    try:
+        found: dict[str, Any] = aws.eks.describe_nodegroup(clusterName=cluster, nodegroupName=name)[
+            "nodegroup"
+        ]
+    except ClientError:
+        return None
+    return found
+
+
+def _profiles(aws: AccountReader, cluster: str) -> list[dict[str, Any]]:
+    if _cluster(aws, cluster) is None:  # moto raises KeyError, not ResourceNotFound, otherwise
+        return []
+    try:
+        names = aws.eks.list_fargate_profiles(clusterName=cluster)["fargateProfileNames"]
+    except ClientError:
+        return []
+    return [
+        aws.eks.describe_fargate_profile(clusterName=cluster, fargateProfileName=n)[
+            "fargateProfile"
+        ]
+        for n in names
+    ]
+
+
+def _profile(aws: AccountReader, cluster: str, name: str) -> dict[str, Any] | None:
+    for found in _profiles(aws, cluster):
+        if found.get("fargateProfileName") == name:
+            return found
+    return None
+
+
+def _parameter(aws: AccountReader, key: str) -> Any:
+    """The JSON value the notebook stored, or ``None`` (missing or not JSON)."""
+    try:
+        text = aws.ssm.get_parameter(Name=PARAMETERS[key])["Parameter"]["Value"]
+    except ClientError:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _subnets(aws: AccountReader, ids: list[str]) -> list[dict[str, Any]]:
+    if not ids:
+        return []
+    try:
+        found: list[dict[str, Any]] = aws.ec2.describe_subnets(SubnetIds=ids)["Subnets"]
+    except ClientError:
+        return []
+    return found
+
+
+def _route_table(aws: AccountReader, subnet: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The subnet's route table: its explicit association, else the VPC's main table."""
+    tables = aws.ec2.describe_route_tables(
+        Filters=[{"Name": "association.subnet-id", "Values": [subnet["SubnetId"]]}]
+    )["RouteTables"]
+    if not tables:
+        tables = aws.ec2.describe_route_tables(
+            Filters=[
+                {"Name": "vpc-id", "Values": [subnet["VpcId"]]},
+                {"Name": "association.main", "Values": ["true"]},
+            ]
+        )["RouteTables"]
+    return tables[0] if tables else None
+
+
+def _public(aws: AccountReader, subnet: Mapping[str, Any]) -> bool:
+    """AWS's meaning of a public subnet: a route to an internet gateway."""
+    table = _route_table(aws, subnet)
+    routes = (table or {}).get("Routes", [])
+    return any(str(r.get("GatewayId", "")).startswith("igw-") for r in routes)
+
+
+def _name(subnet: Mapping[str, Any]) -> str:
+    for tag in subnet.get("Tags", []):
+        if tag.get("Key") == "Name":
+            return str(tag.get("Value"))
+    return str(subnet["SubnetId"])
+
+
+def _private_only(aws: AccountReader, ids: list[str]) -> Requirement:
+    subnets = _subnets(aws, ids)
+    public = [_name(s) for s in subnets if _public(aws, s)]
+    shown = [_name(s) for s in subnets] or None
+    ok = bool(subnets) and not public and len(subnets) == len(ids)
+    found = f"{', '.join(public)} route to an internet gateway" if public else shown
+    return requirement("subnets", "private only (no route to an internet gateway)", found, ok=ok)
+
+
+def _vpc_name(aws: AccountReader, vpc_id: str) -> str:
+    vpcs = aws.ec2.describe_vpcs(VpcIds=[vpc_id])["Vpcs"]
+    return _name({"SubnetId": vpc_id, **(vpcs[0] if vpcs else {})})
+
+
+def _role_name(arn: Any) -> str | None:
+    return str(arn).rsplit("/", 1)[-1] if arn else None
+
+
+def _role(
+    aws: AccountReader, name: str, principal: str, policies: Mapping[str, tuple[str, ...]]
+) -> Iterator[Requirement]:
+    """A role trusted by ``principal`` with, for each label, one of the policy ARNs attached."""
+    found = lookup.role(aws, name)
+    if found is None:
+        yield _missing(f"role {name}", "exists")
+        return
+    yield requirement(f"role {name}", "exists", "exists")
+    trusted = lookup.trusted_services(found)
+    yield requirement("trusted by", principal, trusted, ok=principal in trusted)
+    attached = lookup.attached_policy_arns(aws, name)
+    names = [arn.rsplit("/", 1)[-1] for arn in attached] or None  # short enough to read
+    for label, arns in policies.items():
+        yield requirement(
+            "policy attached",
+            label,
+            names,
+            ok=any(arn in attached for arn in arns),
+        )
+
+
+def _aws_rejections(kind: str, payload: Mapping[str, Any]) -> Iterator[Requirement]:
+    """One failing requirement per error the realism rules find (what AWS would reject)."""
+    from ecs_learn.rules import check as run_rules
+
+    errors = [f for f in run_rules(kind, payload) if f.severity.value == "error"]
+    if not errors:
+        yield requirement("AWS would accept it", "no realism errors", "none", ok=True)
+    for finding in errors:
+        yield requirement(
+            f"AWS rule {finding.rule_id} at {finding.path or kind}",
+            "accepted by AWS",
+            finding.message,
+            ok=False,
+        )
+
+
+def _policy_actions(aws: AccountReader, role: str) -> set[str]:
+    """Every action the role's attached managed policies allow (lower case)."""
+    actions: set[str] = set()
+    for arn in lookup.attached_policy_arns(aws, role):
+        try:
+            policy = aws.iam.get_policy(PolicyArn=arn)["Policy"]
+            document = aws.iam.get_policy_version(
+                PolicyArn=arn, VersionId=policy["DefaultVersionId"]
+            )["PolicyVersion"]["Document"]
+        except ClientError:
+            continue
+        if isinstance(document, str):
+            document = json.loads(unquote(document))
+        for action, _resource in lookup.allowed_actions([document]):
+            actions.add(action.lower())
+    return actions
+
+
+def _can_pull(actions: set[str]) -> bool:
+    return bool(actions & {"ecr:batchgetimage", "ecr:*", "*"})
+
+
+# --- the checks ----------------------------------------------------------------------------
+
+
+@check(
+    "cluster-role",
+    title="The cluster role EKS assumes to run the control plane",
+    points=2,
+    hint=(
+        f"Create {CLUSTER_ROLE!r} with a trust policy whose Principal is "
+        "{'Service': 'eks.amazonaws.com'} (not ec2), and attach "
+        f"{CLUSTER_POLICY}."
+    ),
+)
+def cluster_role(aws: AccountReader) -> Iterator[Requirement]:
+    yield from _role(
+        aws, CLUSTER_ROLE, "eks.amazonaws.com", {"AmazonEKSClusterPolicy": (CLUSTER_POLICY,)}
+    )
+
+
+@check(
+    "cluster",
+    title="A cluster whose subnets span at least two Availability Zones",
+    points=2,
+    hint=(
+        f"create_cluster(name={CLUSTER!r}, roleArn=<the {CLUSTER_ROLE} ARN>, "
+        "resourcesVpcConfig={'subnetIds': [...]}) with subnets of the eks-lab VPC in at "
+        "least two AZs (its private subnets are a good choice): EKS places the control "
+        "plane's network interfaces there."
+    ),
+)
+def cluster(aws: AccountReader) -> Iterator[Requirement]:
+    found = _cluster(aws, CLUSTER)
+    if found is None:
+        yield _missing(f"cluster {CLUSTER}", "exists")
+        return
+    yield requirement(f"cluster {CLUSTER}", "exists", "exists")
+    yield requirement("roleArn", CLUSTER_ROLE, _role_name(found.get("roleArn")))
+    ids = list((found.get("resourcesVpcConfig") or {}).get("subnetIds") or [])
+    subnets = _subnets(aws, ids)
+    zones = sorted({s["AvailabilityZone"] for s in subnets})
+    yield requirement("subnet AZs", "at least 2", zones or None, ok=len(zones) >= 2)
+    vpcs = sorted({_vpc_name(aws, s["VpcId"]) for s in subnets})
+    yield requirement("VPC", VPC_NAME, vpcs or None, ok=vpcs == [VPC_NAME])
+
+
+@check(
+    "node-role",
+    title="The node role the EC2 worker nodes use",
+    points=2,
+    hint=(
+        f"Create {NODE_ROLE!r} trusted by ec2.amazonaws.com (the nodes are EC2 instances) and "
+        "attach AmazonEKSWorkerNodePolicy, AmazonEC2ContainerRegistryReadOnly and "
+        "AmazonEKS_CNI_Policy (all three under arn:aws:iam::aws:policy/)."
+    ),
+)
+def node_role(aws: AccountReader) -> Iterator[Requirement]:
+    yield from _role(
+        aws,
+        NODE_ROLE,
+        "ec2.amazonaws.com",
+        {
+            "AmazonEKSWorkerNodePolicy": (WORKER_POLICY,),
+            "AmazonEC2ContainerRegistryReadOnly": ECR_READ_POLICIES,
+            "AmazonEKS_CNI_Policy": (CNI_POLICY,),
+        },
+    )
+
+
+@check(
+    "nodegroup",
+    title="A managed node group on Spot capacity",
+    points=3,
+    hint=(
+        f"create_nodegroup(clusterName={CLUSTER!r}, nodegroupName={NODEGROUP!r}, "
+        f"nodeRole=<the {NODE_ROLE} ARN>, subnets=<the private subnets>, "
+        "scalingConfig={'minSize': 1, 'desiredSize': 2, 'maxSize': 4}, capacityType='SPOT', "
+        "instanceTypes=[two or more similar types]). A node group cannot change its capacity "
+        "type: delete it and create it again."
+    ),
+)
+def nodegroup(aws: AccountReader) -> Iterator[Requirement]:
+    found = _nodegroup(aws, CLUSTER, NODEGROUP)
+    if found is None:
+        yield _missing(f"node group {NODEGROUP} in {CLUSTER}", "exists")
+        return
+    yield requirement(f"node group {NODEGROUP}", "exists", "exists")
+    yield requirement("nodeRole", NODE_ROLE, _role_name(found.get("nodeRole")))
+    yield requirement("capacityType", "SPOT", found.get("capacityType", "ON_DEMAND"))
+    types = list(found.get("instanceTypes") or [])
+    yield requirement(
+        "instanceTypes",
+        "at least 2 (Spot pools to fall back on)",
+        types or None,
+        ok=len(types) >= 2,
+    )
+    scaling = found.get("scalingConfig") or {}
+    shown = {k: scaling.get(k) for k in ("minSize", "desiredSize", "maxSize")}
+    yield requirement(
+        "scalingConfig",
+        "minSize 1, desiredSize 2, maxSize 4",
+        ", ".join(f"{k} {v}" for k, v in shown.items()),
+        ok=shown == {"minSize": 1, "desiredSize": 2, "maxSize": 4},
+    )
+    yield _private_only(aws, list(found.get("subnets") or []))
+    yield from _aws_rejections("eks-nodegroup", found)
+
+
+@check(
+    "pod-execution-role",
+    title="The pod execution role Fargate uses for your pods",
+    points=2,
+    hint=(
+        f"Create {POD_ROLE!r} trusted by eks-fargate-pods.amazonaws.com (not ecs-tasks) and "
+        f"attach {FARGATE_POD_POLICY}."
+    ),
+)
+def pod_execution_role(aws: AccountReader) -> Iterator[Requirement]:
+    yield from _role(
+        aws,
+        POD_ROLE,
+        "eks-fargate-pods.amazonaws.com",
+        {"AmazonEKSFargatePodExecutionRolePolicy": (FARGATE_POD_POLICY,)},
+    )
+
+
+@check(
+    "fargate-profile",
+    title="A Fargate profile: two selectors, the pod execution role, private subnets",
+    points=3,
+    hint=(
+        f"create_fargate_profile(clusterName={CLUSTER!r}, fargateProfileName={PROFILE!r}, "
+        f"podExecutionRoleArn=<the {POD_ROLE} ARN>, subnets=<private subnets only>, "
+        "selectors=[{'namespace': 'batch'}, {'namespace': 'web', 'labels': {'compute': "
+        "'fargate'}}]). Profiles cannot be changed: delete and create again."
+    ),
+)
+def fargate_profile(aws: AccountReader) -> Iterator[Requirement]:
+    found = _profile(aws, CLUSTER, PROFILE)
+    if found is None:
+        yield _missing(f"Fargate profile {PROFILE} in {CLUSTER}", "exists")
+        return
+    yield requirement(f"Fargate profile {PROFILE}", "exists", "exists")
+    yield requirement("podExecutionRoleArn", POD_ROLE, _role_name(found.get("podExecutionRoleArn")))
+    selectors = [s for s in found.get("selectors") or [] if isinstance(s, dict)]
+    shown = [
+        s.get("namespace", "?") + "".join(f" {k}={v}" for k, v in (s.get("labels") or {}).items())
+        for s in selectors
+    ] or None
+    whole_batch = any(s.get("namespace") == "batch" and not s.get("labels") for s in selectors)
+    yield requirement("selector", "namespace batch (every pod)", shown, ok=whole_batch)
+    web = any(
+        s.get("namespace") == "web" and (s.get("labels") or {}) == {"compute": "fargate"}
+        for s in selectors
+    )
+    yield requirement("selector", "namespace web with label compute=fargate", shown, ok=web)
+    yield _private_only(aws, list(found.get("subnets") or []))
+    yield from _aws_rejections("eks-fargate-profile", found)
+
+
+@check(
+    "pod-placement",
+    title="Predict which pods run on Fargate and which on the nodes",
+    points=3,
+    hint=(
+        "For each pod: does its namespace equal a selector's namespace, and does it carry "
+        "every label of that selector? Workloads give their pods the template's labels; no "
+        "namespace means 'default'; DaemonSet pods never run on Fargate. Store "
+        "{pod name: 'fargate' or 'nodes'} as JSON in the SSM parameter "
+        f"{PARAMETERS['placements']}."
+    ),
+)
+def pod_placement(aws: AccountReader) -> Iterator[Requirement]:
+    profiles = _profiles(aws, CLUSTER)
+    yield requirement(
+        f"Fargate profiles in {CLUSTER}",
+        "at least one",
+        [p.get("fargateProfileName") for p in profiles] or None,
+        ok=bool(profiles),
+    )
+    predicted = _parameter(aws, "placements")
+    if not isinstance(predicted, dict):
+        yield _missing(f"prediction in {PARAMETERS['placements']}", "a JSON object")
+        return
+    for manifest in EXAMPLE_PODS:
+        pod = pod_identity(manifest)
+        guess = predicted.get(pod.name)
+        guess = str(guess).strip().lower() if guess is not None else None
+        yield requirement(f"pod {pod.name}", placement(pod, profiles), guess)
+
+
+@check(
+    "storage-drivers",
+    title="Pick the CSI driver add-on for each workload",
+    points=2,
+    hint=(
+        "Fargate pods cannot mount EBS volumes: shared files on Fargate need EFS. A single "
+        "database pod on a node wants an EBS block volume; files already in S3 read with "
+        "Mountpoint for Amazon S3; parallel HPC scratch space is FSx for Lustre. Store "
+        f"{{workload: add-on name}} as JSON in {PARAMETERS['storage']}."
+    ),
+)
+def storage_drivers(aws: AccountReader) -> Iterator[Requirement]:
+    chosen = _parameter(aws, "storage")
+    if not isinstance(chosen, dict):
+        yield _missing(f"choices in {PARAMETERS['storage']}", "a JSON object")
+        return
+    for workload, addon in STORAGE_ANSWERS.items():
+        found = chosen.get(workload)
+        found = str(found).strip().lower() if found is not None else None
+        yield requirement(f"{workload} ({_STORAGE_WHY[workload]})", addon, found, ok=found == addon)
+
+
+@check(
+    "ecr-images",
+    title="A pod image from ECR, and the role that pulls it on Fargate",
+    points=2,
+    hint=(
+        f"Create the ECR repository {REPOSITORY!r}; write a Deployment whose pods land on "
+        f"Fargate (namespace web, label compute=fargate) with the image <repositoryUri>:1.0; "
+        f"store "
+        f"{{'manifest': ..., 'pulls_with': <role name>}} in {PARAMETERS['orders']}. On "
+        "Fargate the profile's pod execution role pulls images (on nodes it is the node role)."
+    ),
+)
+def ecr_images(aws: AccountReader) -> Iterator[Requirement]:
+    try:
+        repo = aws.ecr.describe_repositories(repositoryNames=[REPOSITORY])["repositories"][0]
+    except ClientError:
+        yield _missing(f"ECR repository {REPOSITORY}", "exists")
+        return
+    yield requirement(f"ECR repository {REPOSITORY}", "exists", "exists")
+    stored = _parameter(aws, "orders")
+    manifest = stored.get("manifest") if isinstance(stored, dict) else None
+    if not isinstance(manifest, dict):
+        yield _missing(f"manifest in {PARAMETERS['orders']}", "a Deployment as JSON")
+        return
+    yield requirement("manifest kind", "Deployment", manifest.get("kind"))
+    template = ((manifest.get("spec") or {}).get("template") or {}).get("spec") or {}
+    images = [str(c.get("image", "")) for c in template.get("containers") or []]
+    uri = repo["repositoryUri"]
+    yield requirement(
+        "container image",
+        f"{uri}:<tag>",
+        images or None,
+        ok=any(i.startswith(uri + ":") or i.startswith(uri + "@") for i in images),
+    )
+    profiles = _profiles(aws, CLUSTER)
+    profile_name = fargate_profile_for(manifest, profiles)
+    yield requirement("its pods run on", "fargate", "fargate" if profile_name else "nodes")
+    by_name = {p.get("fargateProfileName"): p for p in profiles}
+    puller = _role_name(by_name[profile_name].get("podExecutionRoleArn")) if profile_name else None
+    pulls_with = stored.get("pulls_with") if isinstance(stored, dict) else None
+    yield requirement(
+        "image pulled with",
+        puller or "the profile's pod execution role",
+        pulls_with,
+        ok=puller is not None and pulls_with == puller,
+    )
+    if puller is not None:
+        actions = _policy_actions(aws, puller)
+        yield requirement(
+            f"{puller} may pull from ECR",
+            "ecr:BatchGetImage allowed",
+            "allowed" if _can_pull(actions) else "not allowed",
+            ok=_can_pull(actions),
+        )
+
+
+@check(
+    "repair-profile",
+    title="Repair the reports team's Fargate profile",
+    points=3,
+    hint=(
+        f"In {REPAIR_CLUSTER}: {REPAIR_ROLE} must be trusted by eks-fargate-pods.amazonaws.com "
+        "and have AmazonEKSFargatePodExecutionRolePolicy; the profile's selector must match "
+        "the monthly-close pods (namespace reports, label team=finance); and its subnets must "
+        "be private. A profile cannot be edited: delete it, wait, and create it again."
+    ),
+)
+def repair_profile(aws: AccountReader) -> Iterator[Requirement]:
+    found = _profile(aws, REPAIR_CLUSTER, REPAIR_PROFILE)
+    if found is None:
+        yield _missing(f"Fargate profile {REPAIR_PROFILE} in {REPAIR_CLUSTER}", "exists")
+        return
+    yield requirement(f"Fargate profile {REPAIR_PROFILE}", "exists", "exists")
+    role = _role_name(found.get("podExecutionRoleArn"))
+    yield requirement("podExecutionRoleArn", REPAIR_ROLE, role)
+    if role is not None:
+        role_data = lookup.role(aws, role)
+        trusted = lookup.trusted_services(role_data) if role_data else []
+        principal = "eks-fargate-pods.amazonaws.com"
+        yield requirement(f"{role} trusted by", principal, trusted, ok=principal in trusted)
+        attached = lookup.attached_policy_arns(aws, role) if role_data else []
+        names = [arn.rsplit("/", 1)[-1] for arn in attached] or None
+        yield requirement(
+            f"{role} policy",
+            "AmazonEKSFargatePodExecutionRolePolicy",
+            names,
+            ok=FARGATE_POD_POLICY in attached,
+        )
+    taken = fargate_profile_for(REPORTS_POD, [found])
+    selectors = [
+        s.get("namespace", "?") + "".join(f" {k}={v}" for k, v in (s.get("labels") or {}).items())
+        for s in found.get("selectors") or []
+    ]
+    yield requirement(
+        "monthly-close pods (namespace reports, team=finance)",
+        "matched by a selector",
+        "matched" if taken else f"not matched by {', '.join(selectors) or 'any selector'}",
+        ok=taken is not None,
+    )
+    yield _private_only(aws, list(found.get("subnets") or []))
+    yield from _aws_rejections("eks-fargate-profile", found)
+
+
+CHECKS = (
+    cluster_role,
+    cluster,
+    node_role,
+    nodegroup,
+    pod_execution_role,
+    fargate_profile,
+    pod_placement,
+    storage_drivers,
+    ecr_images,
+    repair_profile,
+)

@@ -1,0 +1,187 @@
+"""The runtime: the mocked account acts as AWS documents it, on a virtual clock.
+
+moto only stores configuration. The runtime starts a service's tasks (or fails them the
+way AWS does), registers them in their target groups, reports target health, rolls out
+deployments and trips the circuit breaker, all through the AWS APIs of the sandbox. What
+AWS does within about a minute happens before the learner's call returns; the rest waits
+for the virtual clock: :func:`advance`.
+
+Where it runs: in the process that holds the account. Embedded, that is the learner's
+kernel (a hook on the botocore layer reconciles after every call that changes something);
+in server mode, the moto server process (``sandbox/server.py`` wraps moto with
+:mod:`~ecs_learn.runtime.remote`), and :func:`advance` here reaches it over HTTP. See
+docs/runtime.md.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from ecs_learn.runtime.engine import Runtime
+from ecs_learn.runtime.placer import Placement, PlacementRequest, PlacementResult, Placer
+from ecs_learn.runtime.routing import Routed
+from ecs_learn.runtime.triggers import TRIGGERS
+from ecs_learn.sandbox import botocore_layer
+from ecs_learn.sandbox.botocore_layer import Call, Hook
+
+__all__ = [
+    "Placement",
+    "PlacementRequest",
+    "PlacementResult",
+    "Placer",
+    "Routed",
+    "Runtime",
+    "advance",
+    "agent_outcomes",
+    "attach",
+    "detach",
+    "local",
+    "now",
+    "reset",
+    "send_request",
+    "set_placer",
+    "timeline",
+]
+
+log = logging.getLogger(__name__)
+_local: Runtime | None = None
+
+
+def _after_call(call: Call, parsed: Mapping[str, Any]) -> None:
+    runtime = _local
+    if runtime is None:
+        return
+    try:
+        runtime.after(call.operation)
+    except Exception:  # a runtime bug must not break the learner's call
+        log.exception("ecs-learn runtime: reconciling after %s failed", call.operation)
+
+
+HOOK = Hook(name="runtime", operations=TRIGGERS, after_call=_after_call, order=200)
+
+
+def attach(*, hook: bool = True) -> Runtime:
+    """Run the runtime in this process (which holds the account); idempotent.
+
+    ``hook``: reconcile after the learner's calls (embedded mode). The moto server
+    process attaches without the hook (its WSGI wrapper triggers instead).
+    """
+    global _local
+    from ecs_learn.sandbox import moto_ext
+
+    moto_ext.apply()
+    if _local is None:
+        _local = Runtime()
+    if hook:
+        botocore_layer.install()
+        botocore_layer.add_hook(HOOK)
+    return _local
+
+
+def detach() -> None:
+    """Stop running the runtime in this process."""
+    global _local
+    botocore_layer.remove_hook(HOOK.name)
+    _local = None
+
+
+def local() -> Runtime | None:
+    """The runtime running in this process, if any."""
+    return _local
+
+
+def reset() -> None:
+    """Forget all runtime state (the account was reset)."""
+    if _local is not None:
+        _local.reset()
+
+
+def _endpoint(endpoint: str | None) -> str | None:
+    from ecs_learn.sandbox import active, validate_endpoint
+
+    if endpoint:
+        return validate_endpoint(endpoint)
+    if _local is not None:
+        return None
+    sandbox = active()
+    if sandbox is not None and sandbox.endpoint:
+        return sandbox.endpoint
+    raise RuntimeError("no runtime here: start the sandbox first (ecs_learn.sandbox.get_sandbox())")
+
+
+def advance(
+    *, hours: float = 0, minutes: float = 0, seconds: float = 0, endpoint: str | None = None
+) -> float:
+    """Move the virtual clock ahead and let everything due happen; returns elapsed seconds.
+
+    ``endpoint``: a moto server on loopback (default: the active sandbox's, in server mode).
+    """
+    from ecs_learn.runtime import remote
+
+    total = hours * 3600 + minutes * 60 + seconds
+    where = _endpoint(endpoint)
+    if where is None:
+        assert _local is not None
+        return _local.advance(total)
+    return float(remote.call(where, "advance", {"seconds": total})["elapsed"])
+
+
+def now(endpoint: str | None = None) -> float:
+    """Elapsed virtual seconds since the account was reset."""
+    from ecs_learn.runtime import remote
+
+    where = _endpoint(endpoint)
+    if where is None:
+        assert _local is not None
+        return _local.state.clock.elapsed
+    return float(remote.call(where, "now")["elapsed"])
+
+
+def timeline(endpoint: str | None = None) -> list[dict[str, Any]]:
+    """What happened, in order: ``{"at": seconds, "kind", "subject", "message"}`` entries."""
+    from ecs_learn.runtime import remote
+
+    where = _endpoint(endpoint)
+    if where is None:
+        assert _local is not None
+        return _local.timeline()
+    found: list[dict[str, Any]] = remote.call(where, "timeline")["timeline"]
+    return found
+
+
+def agent_outcomes(endpoint: str | None = None) -> dict[str, dict[str, Any]]:
+    """Per EC2 instance: ``{"registered": bool, "reason": str}`` — did its ECS agent join a
+    cluster, and why not (no instance profile, the role lacks the agent's permissions...)."""
+    from ecs_learn.runtime import remote
+
+    where = _endpoint(endpoint)
+    if where is None:
+        assert _local is not None
+        return _local.agent_outcomes()
+    found: dict[str, dict[str, Any]] = remote.call(where, "agent")["agent"]
+    return found
+
+
+def send_request(
+    load_balancer: str,
+    path: str = "/",
+    *,
+    host: str | None = None,
+    port: int | None = None,
+    endpoint: str | None = None,
+) -> Routed:
+    """Where a request to ``load_balancer`` (ARN, name or DNS name) goes, and what it gets."""
+    from ecs_learn.runtime.routing import route
+
+    where = _endpoint(endpoint)
+    with botocore_layer.internal():
+        return route(
+            botocore_layer.internal_client("elbv2", where), load_balancer, path, host, port
+        )
+
+
+def set_placer(launch_type: str, placer: Placer) -> None:
+    """Plug a placer into the runtime of this process ("EC2": the EC2 placement engine)."""
+    attach(hook=False).set_placer(launch_type, placer)

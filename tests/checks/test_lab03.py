@@ -1,0 +1,141 @@
+"""Lab 03's checks against real moto and the runtime: the solution passes, mistakes fail
+with the requirement that is wrong and a hint that names the field."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from ecs_learn import strict
+from ecs_learn.checks import AccountReader, Status, get_lab
+from ecs_learn.grading.notebooks import cell_check_id, cell_source, cell_tags
+from tests.labs.notebook_code import code_cells
+
+NOTEBOOK = "03-services-load-balancing.ipynb"
+LAB = get_lab("03")
+
+
+@pytest.fixture
+def reader(sandbox: Any) -> Iterator[AccountReader]:
+    yield AccountReader.for_sandbox(sandbox)
+    strict.disable()
+
+
+def run_cells(
+    *,
+    until: str | None = None,
+    replace: dict[str, str] | None = None,
+    reader: AccountReader | None = None,
+) -> dict[str, Any]:
+    """Run the solution's code cells (not report or quiz) up to check ``until``.
+
+    ``replace``: text substitutions in the cells' source (a learner's mistake). With a
+    ``reader``, each check runs where its cell stands (as under grading); the results are
+    in the namespace's ``"results"``.
+    """
+    namespace: dict[str, Any] = {"__name__": "__lab__", "results": {}}
+    for cell in code_cells(NOTEBOOK):
+        check_id = cell_check_id(cell)
+        if check_id is not None:
+            if check_id == until:
+                break
+            if reader is not None:
+                namespace["results"][check_id] = LAB.run(check_id, reader)
+            continue
+        if set(cell_tags(cell)) & {"report", "quiz"}:
+            continue
+        source = cell_source(cell)
+        for old, new in (replace or {}).items():
+            source = source.replace(old, new)
+        exec(compile(source, "<lab03>", "exec"), namespace)
+    return namespace
+
+
+def wrong(check_id: str, reader: AccountReader) -> dict[str, tuple[str, str]]:
+    result = LAB.run(check_id, reader)
+    assert result.status is Status.FAILED, result
+    return {r.label: (r.expected, r.found) for r in result.requirements if not r.ok}
+
+
+def test_every_check_fails_on_an_empty_account(reader: AccountReader) -> None:
+    report = LAB.run_all(reader)
+    assert {r.status for r in report.results} == {Status.FAILED}
+    assert report.points == 0
+    assert report.by_id()["alb"].requirements[0].found == "nothing"
+
+
+def test_an_instance_target_group_and_open_tasks_fail_with_the_field_named(
+    reader: AccountReader,
+) -> None:
+    run_cells(
+        until="alb",
+        replace={
+            'TargetType="ip",\n    HealthCheckPath="/health"': (
+                'TargetType="instance",\n    HealthCheckPath="/health"'
+            ),
+            '"UserIdGroupPairs": [{"GroupId": alb_sg}]': '"IpRanges": [{"CidrIp": "0.0.0.0/0"}]',
+        },
+    )
+    assert wrong("alb", reader) == {"web TargetType": ("ip", "instance")}
+    assert wrong("security-groups", reader) == {
+        "web-tasks ingress": ("tcp 80 from the web-alb security group", "tcp 80 from 0.0.0.0/0"),
+        "web-tasks open to 0.0.0.0/0": ("no", "tcp 80"),
+    }
+    assert "TargetType='ip'" in LAB.get_check("alb").hint
+
+
+def test_a_service_checked_before_the_clock_moves_has_targets_still_initial(
+    reader: AccountReader,
+) -> None:
+    run_cells(until="alb-service", replace={"rt.advance(minutes=2)": "pass"})
+    found = wrong("alb-service", reader)
+    assert list(found) == ["healthy targets in web"]
+    assert found["healthy targets in web"][1].count("initial (Elb.RegistrationInProgress)") == 2
+    assert "rt.advance" in LAB.get_check("alb-service").hint
+
+
+def test_typical_mistakes_fail_their_own_checks_and_the_rest_still_pass(
+    reader: AccountReader,
+) -> None:
+    """The api's port not opened, the breaker without rollback, the repair's port wrong."""
+    namespace = run_cells(
+        reader=reader,
+        replace={
+            '"FromPort": 8080,\n                "ToPort": 8080,\n                '
+            '"UserIdGroupPairs": [{"GroupId": find_security_group("web-alb")}]': (
+                '"FromPort": 8443,\n                "ToPort": 8443,\n                '
+                '"UserIdGroupPairs": [{"GroupId": find_security_group("web-alb")}]'
+            ),
+            '"deploymentCircuitBreaker": {"enable": True, "rollback": True}': (
+                '"deploymentCircuitBreaker": {"enable": True, "rollback": False}'
+            ),
+            '"FromPort": 8080,\n                "ToPort": 8080,\n                '
+            '"UserIdGroupPairs": [{"GroupId": orders_alb_sg}]': (
+                '"FromPort": 443,\n                "ToPort": 443,\n                '
+                '"UserIdGroupPairs": [{"GroupId": orders_alb_sg}]'
+            ),
+        },
+    )
+    results = namespace["results"]
+    assert list(results) == LAB.check_ids()
+    assert {c for c, r in results.items() if not r.passed} == {
+        "path-routing",
+        "circuit-breaker",
+        "repair-targets",
+    }, "\n".join(str(r) for r in results.values() if not r.passed)
+    routing = {r.label: r.found for r in results["path-routing"].requirements if not r.ok}
+    assert " healthy" not in routing["healthy targets in api"]  # timed out, replaced, again
+    breaker = {
+        r.label: (r.expected, r.found) for r in results["circuit-breaker"].requirements if not r.ok
+    }
+    assert breaker["deploymentCircuitBreaker"] == (
+        "enable True, rollback True",
+        "enable True, rollback False",
+    )
+    assert breaker["service taskDefinition"][1] == "web:3"  # never rolled back
+    repair = {r.label: r.found for r in results["repair-targets"].requirements if not r.ok}
+    assert "tcp 443 from" in repair["orders-tasks ingress"]
+    assert " healthy" not in repair["healthy targets in orders"]
+    assert "orders-alb security group" in results["repair-targets"].hint

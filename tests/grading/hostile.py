@@ -1,0 +1,304 @@
+"""A class of hostile and broken submissions, built in code from the lab 01 instructor
+notebook, each with the score per check and the words its grade must carry."""
+
+from __future__ import annotations
+
+import copy
+import json
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ecs_learn.checks import get_lab
+from ecs_learn.grading.notebooks import cell_check_id, cell_source, read_notebook
+from ecs_learn.grading.release import student_version
+
+LAB = get_lab("01")
+SOURCE = LAB.notebook_path
+FULL = {c.id: float(c.points) for c in LAB.checks}
+
+Notebook = dict[str, Any]
+
+
+def zero(*keep: str) -> dict[str, float]:
+    return {k: (v if k in keep else 0.0) for k, v in FULL.items()}
+
+
+def minus(*lost: str) -> dict[str, float]:
+    return {k: (0.0 if k in lost else v) for k, v in FULL.items()}
+
+
+@dataclass
+class Case:
+    name: str
+    build: Callable[[Path], str | Notebook]  # the folder -> the file's content
+    checks: dict[str, float] | None  # None: not graded (invalid)
+    says: tuple[str, ...] = ()
+    status: str = "graded"
+    file: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def file_name(self) -> str:
+        return self.file or f"{self.name}.ipynb"
+
+
+def solution() -> Notebook:
+    return copy.deepcopy(read_notebook(SOURCE))
+
+
+def empty() -> Notebook:
+    return student_version(solution())
+
+
+def _code(nb: Notebook) -> list[dict[str, Any]]:
+    return [c for c in nb["cells"] if c.get("cell_type") == "code"]
+
+
+def replace_in(nb: Notebook, number: int, old: str, new: str) -> Notebook:
+    cell = _code(nb)[number - 1]
+    source = cell_source(cell)
+    assert old in source, (number, old)
+    cell["source"] = source.replace(old, new)
+    return nb
+
+
+def set_cell(nb: Notebook, number: int, source: str) -> Notebook:
+    _code(nb)[number - 1]["source"] = textwrap.dedent(source)
+    return nb
+
+
+def append(nb: Notebook, source: str) -> Notebook:
+    nb["cells"].append(
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "source": textwrap.dedent(source),
+            "outputs": [],
+            "execution_count": None,
+        }
+    )
+    return nb
+
+
+PLANT = """
+import json, os, pathlib
+fake = 'import sys\\nraise SystemExit("planted module ran")\\n'
+for name in ("yaml.py", "boto3.py", "conftest.py", "ecs_learn.py"):
+    pathlib.Path(name).write_text(fake)
+result = {"format": 2, "lab_id": "01", "cells": [], "results": [], "error": None}
+for name in ("result.json", "ecs-learn-result.json", "grades.csv", "grades.json"):
+    pathlib.Path(name).write_text(json.dumps(result))
+"""
+
+STARTUP = """
+import os, pathlib
+builder = '''
+import boto3, json
+iam = boto3.client("iam")
+iam.create_role(RoleName="ecsTaskExecutionRole", AssumeRolePolicyDocument=json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal":
+    {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))
+'''
+for base in (os.environ.get("IPYTHONDIR", ""), os.path.expanduser("~/.ipython"), "/tmp/.ipython",
+             "/tmp/ipython"):
+    if base:
+        d = pathlib.Path(base, "profile_default", "startup")
+        try:
+            d.mkdir(parents=True, exist_ok=True)
+            (d / "00-build.py").write_text(builder)
+        except OSError:
+            pass
+"""
+
+LEFTOVER = """
+import os, subprocess, sys
+endpoint = os.environ["ECS_LEARN_ENDPOINT"]
+daemon = '''
+import json, os, sys, time
+os.setsid()
+time.sleep(4)
+import botocore.session
+s = botocore.session.get_session()
+iam = s.create_client("iam", region_name="us-east-1", endpoint_url=sys.argv[1],
+                      aws_access_key_id="x", aws_secret_access_key="x")
+for _ in range(200):
+    try:
+        iam.create_role(RoleName="ecsTaskExecutionRole", AssumeRolePolicyDocument="{}")
+    except Exception:
+        pass
+    time.sleep(0.5)
+'''
+for _ in range(3):
+    subprocess.Popen([sys.executable, "-c", daemon, endpoint], env={"PATH": "/usr/bin"},
+                     start_new_session=True, stdin=subprocess.DEVNULL,
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+"""
+
+WRITER = """
+import pathlib
+for target in {targets!r}:
+    try:
+        pathlib.Path(target).write_text("overwritten by a classmate")
+        print("WROTE", target)
+    except OSError as exc:
+        print("refused", target, exc)
+"""
+
+PROBE = """
+import json, os, socket, urllib.request
+endpoint = os.environ["ECS_LEARN_ENDPOINT"]
+for host in {hosts!r}:
+    try:
+        socket.create_connection((host, {port}), timeout=2).sendall(b"raw tcp")
+    except OSError:
+        pass
+    try:
+        urllib.request.urlopen(f"http://{{host}}:{port}/urllib", timeout=2)
+    except Exception:
+        pass
+    try:
+        from botocore.httpsession import URLLib3Session
+        import importlib, ecs_learn.sandbox.guard as guard
+        import botocore.httpsession
+        importlib.reload(botocore.httpsession)  # the guard undone
+        import boto3
+        boto3.client("iam", endpoint_url=f"http://{{host}}:{port}", region_name="us-east-1",
+                     aws_access_key_id="x", aws_secret_access_key="x").list_roles()
+    except Exception:
+        pass
+for path in ("/moto-api/reset", "/moto-api/reset-auth", "/moto-api/data.json",
+             "/moto-api/state-manager/set-transition"):
+    hostile = ({{}}, {{"x-moto-account-id": "000000000000"}}, {{"Host": "motoapi.amazonaws.com"}})
+    for headers in hostile:
+        try:
+            urllib.request.urlopen(urllib.request.Request(endpoint + path, data=b"{{}}",
+                                   headers=headers, method="POST"), timeout=5)
+        except Exception:
+            pass
+"""
+
+
+def cases(folder: Path, listener: tuple[list[str], int], protected: list[str]) -> list[Case]:
+    hosts, port = listener
+    return [
+        Case("correct", lambda _: solution(), FULL),
+        Case("dash", lambda _: solution(), FULL, file="-x.ipynb"),
+        Case("empty", lambda _: empty(), zero(), ("expected exists",)),
+        Case("planted_modules", lambda _: append(empty(), PLANT), zero()),
+        Case("startup_file", lambda _: append(empty(), STARTUP), zero()),
+        Case("leftover", lambda _: append(empty(), LEFTOVER), zero()),
+        Case("zz_after_leftover", lambda _: empty(), zero()),
+        Case(
+            "writer",
+            lambda _: append(empty(), WRITER.format(targets=protected)),
+            zero(),
+        ),
+        Case(
+            "lenient_bridge",
+            lambda _: replace_in(
+                solution(),
+                13,
+                "ecs.register_task_definition(**fixed)",
+                'fixed["networkMode"] = "bridge"\nfrom ecs_learn import strict\n'
+                "with strict.lenient():\n    ecs.register_task_definition(**fixed)",
+            ),
+            minus("repair-task"),
+            ("awsvpc",),
+        ),
+        Case("edited_checks", lambda _: edited(), FULL, ("was edited; it was restored",)),
+        Case("deleted_checks", lambda _: deleted(), FULL, ("is missing",)),
+        Case(
+            "kill9",
+            lambda _: set_cell(solution(), 4, "import os\nos.kill(os.getpid(), 9)\n"),
+            zero("execution-role"),
+            (
+                "the kernel died in code cell 4 (killed by signal 9 (SIGKILL))",
+                "code cells 5–17 were not run",
+            ),
+        ),
+        Case(
+            "memory",
+            lambda _: set_cell(solution(), 4, "hog = bytearray(3 * 1024**3)\n"),
+            minus("task-role", "fargate-task"),
+            ("code cell 4 used more than 2 GiB of memory",),
+        ),
+        Case(
+            "big_output",
+            lambda _: replace_in(
+                solution(), 2, "iam = boto3.client", 'print("x" * 5_000_000)\niam = boto3.client'
+            ),
+            FULL,
+            ("code cell 2 used more than 1 MiB of output",),
+        ),
+        Case(
+            "looper",
+            lambda _: set_cell(solution(), 4, "while True:\n    pass\n"),
+            minus("task-role", "fargate-task"),
+            ("code cell 4 ran longer than the",),
+        ),
+        Case("other_kernel", lambda _: other_kernel(), FULL),
+        Case(
+            "huge_cell",
+            lambda _: append(solution(), "x = 1\n" + "#" * 1_100_000 + "\n"),
+            FULL,
+            ("code cell 18 is larger than 1024 KiB and was not run",),
+        ),
+        Case(
+            "iam_lowercase",
+            lambda _: replace_in(
+                solution(), 4, '"Action": "s3:GetObject"', '"Action": "s3:getobject"'
+            ),
+            FULL,
+        ),
+        Case(
+            "ec2_reservation",
+            lambda _: replace_in(solution(), 6, '"memory": 256,', '"memoryReservation": 128,'),
+            FULL,
+        ),
+        Case("probe", lambda _: append(solution(), PROBE.format(hosts=hosts, port=port)), FULL),
+        Case(
+            "nbformat3",
+            lambda _: json.dumps(
+                {"nbformat": 3, "nbformat_minor": 0, "worksheets": [], "metadata": {}}
+            ),
+            None,
+            ("not a version 4 notebook", "nbconvert"),
+            status="invalid",
+        ),
+        Case(
+            "not_a_notebook",
+            lambda _: "print('hello')\n",
+            None,
+            ("invalid JSON",),
+            status="invalid",
+        ),
+    ]
+
+
+def edited() -> Notebook:
+    nb = solution()
+    checks = [c for c in nb["cells"] if cell_check_id(c)]
+    for cell in checks:
+        cell["source"] = "print('passed!')  # trust me"
+    nb["cells"].insert(0, copy.deepcopy(checks[-1]))  # moved up, and so repeated
+    nb["cells"].append(copy.deepcopy(checks[0]))
+    return nb
+
+
+def deleted() -> Notebook:
+    nb = solution()
+    nb["cells"] = [c for c in nb["cells"] if not cell_check_id(c)]
+    return nb
+
+
+def other_kernel() -> Notebook:
+    nb = solution()
+    nb["metadata"]["kernelspec"] = {
+        "name": "conda-env-ml-py",
+        "display_name": "ML",
+        "language": "python",
+    }
+    return nb

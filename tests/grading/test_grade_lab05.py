@@ -1,0 +1,76 @@
+"""Grading lab 05 end to end (real kernels, a moto server per submission): a correct, a
+partly wrong and an empty submission get the expected totals."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from ecs_learn.checks import get_lab
+from ecs_learn.grading.grade import grade_folder
+from ecs_learn.grading.notebooks import cell_source, read_notebook, write_notebook
+from ecs_learn.grading.release import student_version
+from ecs_learn.resources import labs_dir
+
+LAB = get_lab("05")
+SOURCE = labs_dir() / LAB.notebook
+
+
+def _partly_wrong() -> dict:  # type: ignore[type-arg]
+    """A mount target in us-east-1a only, and the definition repair left undone."""
+    nb = read_notebook(SOURCE)
+    for cell in nb["cells"]:
+        source = cell_source(cell)
+        if 'for az in ("us-east-1a", "us-east-1b"):' in source:
+            cell["source"] = source.replace(
+                'for az in ("us-east-1a", "us-east-1b"):', 'for az in ("us-east-1a",):'
+            )
+        if "fixed = copy.deepcopy(archive)" in source:
+            cell.update(
+                student_version({"nbformat": 4, "cells": [copy.deepcopy(cell)]})["cells"][0]
+            )
+    return nb
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:  # type: ignore[type-arg]
+    folder = tmp_path_factory.mktemp("lab05-submissions")
+    write_notebook(read_notebook(SOURCE), folder / "correct.ipynb")
+    write_notebook(_partly_wrong(), folder / "partly.ipynb")
+    write_notebook(student_version(read_notebook(SOURCE)), folder / "empty.ipynb")
+    results = grade_folder(folder, LAB, jobs=3, timeout=300)
+    return {r.student: r.to_dict() for r in results}
+
+
+def test_a_correct_submission_gets_every_point(graded: dict) -> None:  # type: ignore[type-arg]
+    row = graded["correct"]
+    assert row["status"] == "graded", row
+    assert row["checks"] == {c.id: c.points for c in LAB.checks}
+    assert row["points"] == row["max_points"] == 20
+    assert row["feedback"] == []
+
+
+def test_a_partly_wrong_submission_loses_what_depends_on_the_mistakes(graded: dict) -> None:  # type: ignore[type-arg]
+    row = graded["partly"]
+    assert row["checks"] == {
+        "nfs-security-groups": 2,
+        "file-system": 0,
+        "access-point": 2,
+        "efs-task-definition": 3,
+        "shared-service": 0,  # the task in us-east-1b cannot mount
+        "ec2-task-definition": 2,
+        "repair-mount": 3,
+        "repair-definition": 0,
+    }
+    assert row["points"] == 12
+    text = " ".join(row["feedback"])
+    assert "mount target in us-east-1b: expected exists, found us-east-1a" in text
+    assert "ResourceInitializationError" in text
+
+
+def test_the_empty_student_version_scores_zero_with_feedback(graded: dict) -> None:  # type: ignore[type-arg]
+    row = graded["empty"]
+    assert row["status"] == "graded"
+    assert set(row["checks"].values()) == {0}
+    assert len([f for f in row["feedback"] if "expected" in f]) == len(LAB.checks)
