@@ -72,6 +72,9 @@ def _before_call(call: Call) -> tuple[Any, dict[str, Any]] | None:
         error = {"Error": {"Code": exc.code, "Message": exc.message}}
         meta = {"HTTPStatusCode": 400, "HTTPHeaders": {}, "RetryAttempts": 0}
         return botocore_layer.empty_response(call.url, 400), {**error, "ResponseMetadata": meta}
+    except Exception:  # a runtime bug must not break the learner's call: moto answers
+        log.exception("ecs-learn runtime: placing a RunTask failed")
+        return None
     if answer is None:
         return None
     meta = {"HTTPStatusCode": 200, "HTTPHeaders": {}, "RetryAttempts": 0}

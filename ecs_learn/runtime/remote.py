@@ -21,6 +21,7 @@ not interleave with a learner's call). The client side is :func:`call`.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import urllib.parse
 import urllib.request
@@ -35,6 +36,7 @@ __all__ = ["PREFIX", "call", "wrap"]
 
 PREFIX = "/ecs-learn/runtime/"
 ECS_RUN_TASK = "AmazonEC2ContainerServiceV20141113.RunTask"
+log = logging.getLogger(__name__)
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
@@ -99,6 +101,9 @@ def _run_task(runtime: Any, body: bytes, start_response: Callable[..., Any]) -> 
         answer = runtime.run_task(json.loads(body or b"{}"))
     except ApiError as exc:
         status, answer = "400 Bad Request", {"__type": exc.code, "message": exc.message}
+    except Exception:  # a runtime bug must not break the learner's call: moto answers
+        log.exception("ecs-learn runtime: placing a RunTask failed")
+        return None
     else:
         if answer is None:
             return None
