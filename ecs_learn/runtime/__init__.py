@@ -59,7 +59,35 @@ def _after_call(call: Call, parsed: Mapping[str, Any]) -> None:
         log.exception("ecs-learn runtime: reconciling after %s failed", call.operation)
 
 
-HOOK = Hook(name="runtime", operations=TRIGGERS, after_call=_after_call, order=200)
+def _before_call(call: Call) -> tuple[Any, dict[str, Any]] | None:
+    """Answer a learner's EC2 RunTask with the runtime's placement (``run_task.py``)."""
+    runtime = _local
+    if runtime is None or call.key != ("ecs", "RunTask"):
+        return None
+    from ecs_learn.runtime.run_task import ApiError
+
+    try:
+        answer = runtime.run_task(call.params)
+    except ApiError as exc:
+        error = {"Error": {"Code": exc.code, "Message": exc.message}}
+        meta = {"HTTPStatusCode": 400, "HTTPHeaders": {}, "RetryAttempts": 0}
+        return botocore_layer.empty_response(call.url, 400), {**error, "ResponseMetadata": meta}
+    except Exception:  # a runtime bug must not break the learner's call: moto answers
+        log.exception("ecs-learn runtime: placing a RunTask failed")
+        return None
+    if answer is None:
+        return None
+    meta = {"HTTPStatusCode": 200, "HTTPHeaders": {}, "RetryAttempts": 0}
+    return botocore_layer.empty_response(call.url, 200), {**answer, "ResponseMetadata": meta}
+
+
+HOOK = Hook(
+    name="runtime",
+    operations=TRIGGERS,
+    before_call=_before_call,
+    after_call=_after_call,
+    order=200,
+)
 
 
 def attach(*, hook: bool = True) -> Runtime:

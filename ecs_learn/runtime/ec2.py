@@ -193,6 +193,7 @@ class Ec2Placer:
             if host is None:
                 assert placement.reason is not None
                 result.unplaceable.append(placement.failure_reason or "")
+                result.closest.append(placement.closest.arn if placement.closest else None)
                 result.events.append(
                     unplaced_event(
                         service, placement.reason, placement.closest, in_provider=bool(provider)

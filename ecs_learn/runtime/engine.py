@@ -70,6 +70,15 @@ class Runtime:
         """React to a learner's call of ``operation`` that succeeded (see ``triggers``)."""
         self.reconcile(sync_agent=syncs_agent(operation))
 
+    def run_task(self, params: dict[str, Any]) -> dict[str, Any] | None:
+        """A learner's RunTask on EC2, placed by the runtime (``run_task.py``); ``None``:
+        not an EC2 run, moto answers."""
+        from ecs_learn.runtime.run_task import run_task
+
+        with self._lock, self.account.session():
+            self.runner.new_pass()
+            return run_task(self, params)
+
     def reconcile(self, *, sync_agent: bool = False) -> None:
         """Bring the account to what ECS would have done by the current virtual time.
 

@@ -42,6 +42,10 @@ class Failure:
 
 @dataclass(frozen=True)
 class TaskContext:
+    """Where the task runs. awsvpc: its ENI's zone, security groups and address; bridge/host
+    on EC2 (no ENI): its container instance's zone (``ecs.availability-zone``), the
+    instance's security groups and private address (``TaskRunner.admit``)."""
+
     task_id: str
     availability_zone: str
     security_groups: tuple[str, ...]

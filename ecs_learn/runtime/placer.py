@@ -56,6 +56,9 @@ class PlacementResult:
     placed: list[Placement] = field(default_factory=list)
     unplaceable: list[str] = field(default_factory=list)  # AWS's reasons, one per task
     events: list[str] = field(default_factory=list)  # the service events, one per task
+    # per unplaceable task, the closest matching container instance's ARN (RunTask's
+    # ``failures[].arn``), when there was one
+    closest: list[str | None] = field(default_factory=list)
 
 
 class Placer(Protocol):

@@ -6,6 +6,9 @@
   succeeded, the runtime reconciles *before* the answer goes back, so the learner's call
   returns with the account converged, and the grader (another process reading the same
   server) sees the same account;
+* an ECS ``RunTask`` on the EC2 launch type is answered by the runtime, not moto
+  (``Runtime.run_task``: the placement engine, AWS's ``failures``), with the same body
+  the embedded hook answers with;
 * ``POST /ecs-learn/runtime/advance`` (``{"seconds": N}``) moves the clock;
   ``GET /ecs-learn/runtime/timeline`` returns the timeline, ``.../agent`` what the ECS
   agents of the EC2 instances said;
@@ -18,10 +21,12 @@ not interleave with a learner's call). The client side is :func:`call`.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from io import BytesIO
 from typing import Any
 
@@ -30,6 +35,8 @@ from ecs_learn.runtime.triggers import triggers
 __all__ = ["PREFIX", "call", "wrap"]
 
 PREFIX = "/ecs-learn/runtime/"
+ECS_RUN_TASK = "AmazonEC2ContainerServiceV20141113.RunTask"
+log = logging.getLogger(__name__)
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
@@ -70,6 +77,11 @@ def wrap(moto_app: WsgiApp, runtime: Any) -> WsgiApp:
                 seen["status"] = status
                 return start_response(status, headers, *rest)
 
+            if environ.get("HTTP_X_AMZ_TARGET") == ECS_RUN_TASK:
+                placed = _run_task(runtime, body, start_response)
+                if placed is not None:
+                    runtime.after("RunTask")
+                    return placed
             answer = list(moto_app(environ, remember))
             ok = seen.get("status", "500").startswith("2")
             if path == "/moto-api/reset" and ok:
@@ -79,6 +91,34 @@ def wrap(moto_app: WsgiApp, runtime: Any) -> WsgiApp:
             return answer
 
     return app
+
+
+def _run_task(runtime: Any, body: bytes, start_response: Callable[..., Any]) -> list[bytes] | None:
+    """An EC2 RunTask answered by the runtime (``run_task.py``); ``None``: moto answers."""
+    from ecs_learn.runtime.run_task import ApiError
+
+    try:
+        answer = runtime.run_task(json.loads(body or b"{}"))
+    except ApiError as exc:
+        status, answer = "400 Bad Request", {"__type": exc.code, "message": exc.message}
+    except Exception:  # a runtime bug must not break the learner's call: moto answers
+        log.exception("ecs-learn runtime: placing a RunTask failed")
+        return None
+    else:
+        if answer is None:
+            return None
+        status = "200 OK"
+    data = json.dumps(answer, default=_epoch).encode()
+    start_response(
+        status,
+        [("Content-Type", "application/x-amz-json-1.1"), ("Content-Length", str(len(data)))],
+    )
+    return [data]
+
+
+def _epoch(value: Any) -> Any:
+    """ECS's JSON protocol sends timestamps as epoch seconds."""
+    return value.timestamp() if isinstance(value, datetime) else str(value)
 
 
 def _control(

@@ -59,6 +59,27 @@ class TaskRunner:
             self._subnet_zone[subnet_id] = subnet["AvailabilityZone"]
         return self._subnet_zone.get(subnet_id, "")
 
+    def container_instance(self, cluster: str, arn: str) -> tuple[str, str]:
+        """(Availability Zone, EC2 instance id) of a container instance: a bridge/host task's
+        zone is its instance's (attribute ``ecs.availability-zone``); it has no ENI."""
+        found = self.account.ecs.describe_container_instances(
+            cluster=cluster, containerInstances=[arn]
+        ).get("containerInstances", [])
+        if not found:
+            return "", ""
+        attributes = {a["name"]: a.get("value") for a in found[0].get("attributes", [])}
+        return (
+            str(attributes.get("ecs.availability-zone") or ""),
+            str(found[0].get("ec2InstanceId") or ""),
+        )
+
+    def _instance(self, instance_id: str) -> dict[str, Any]:
+        try:
+            found = self.account.ec2.describe_instances(InstanceIds=[instance_id])["Reservations"]
+        except Exception:  # terminated and gone
+            return {}
+        return next((dict(i) for r in found for i in r["Instances"]), {})
+
     def security_groups(self, ids: list[str]) -> list[dict[str, Any]]:
         missing = [i for i in ids if i not in self._groups]
         if missing:
@@ -91,6 +112,15 @@ class TaskRunner:
         """
         now = self.state.clock.elapsed
         subnet = _detail(task, "subnetId")
+        host_zone, host_instance = "", ""
+        if (
+            not subnet
+            and task.get("containerInstanceArn")
+            and not (placement and placement.instance_id)
+        ):
+            host_zone, host_instance = self.container_instance(
+                task["clusterArn"], str(task["containerInstanceArn"])
+            )
         record = TaskRecord(
             arn=task["taskArn"],
             cluster=task["clusterArn"],
@@ -99,11 +129,11 @@ class TaskRunner:
             started=now,
             availability_zone=self.zone_of(subnet)
             or (placement.availability_zone if placement else None)
-            or "",
+            or host_zone,
             private_ip=_detail(task, "privateIPv4Address"),
             capacity_provider=task.get("capacityProviderName") or None,
             container_instance=str(task.get("containerInstanceArn") or ""),
-            instance_id=(placement.instance_id if placement else None) or "",
+            instance_id=(placement.instance_id if placement else None) or host_instance,
         )
         self._bindings[record.arn] = dict(placement.network_bindings) if placement else {}
         self.state.tasks[record.arn] = record
@@ -128,9 +158,12 @@ class TaskRunner:
             )
             fields["platform_family"] = "Linux"
         self.account.write_task(record.cluster, record.arn, **fields)
-        ctx = failures.TaskContext(
-            record.id, record.availability_zone, tuple(security_groups), record.private_ip
-        )
+        ctx_groups, ctx_ip = tuple(security_groups), record.private_ip
+        if not subnet and record.instance_id:  # bridge/host: the instance's network is the task's
+            instance = self._instance(record.instance_id)
+            ctx_groups = tuple(g["GroupId"] for g in instance.get("SecurityGroups", []))
+            ctx_ip = str(instance.get("PrivateIpAddress") or "")
+        ctx = failures.TaskContext(record.id, record.availability_zone, ctx_groups, ctx_ip)
         failure = failures.why_task_cannot_start(self.account.client, definition, ctx)
         if failure is not None:
             self.state.record("task-failed", record.id, failure.reason)
