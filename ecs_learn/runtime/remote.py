@@ -8,7 +8,10 @@
   server) sees the same account;
 * ``POST /ecs-learn/runtime/advance`` (``{"seconds": N}``) moves the clock;
   ``GET /ecs-learn/runtime/timeline`` returns the timeline, ``.../agent`` what the ECS
-  agents of the EC2 instances said;
+  agents of the EC2 instances said; ``GET .../now`` the elapsed
+  seconds and the virtual time; ``POST .../set_time`` (``{"time": ISO 8601}``) pins the clock;
+  ``POST .../set_load`` (``{"service", "load": LoadShape dict or null, "model"}``) sets the
+  load the scaling engine offers a service;
 * ``POST /moto-api/reset`` also resets the runtime.
 
 Requests are handled one at a time (moto is not thread-safe, and the runtime's pass must
@@ -17,6 +20,7 @@ not interleave with a learner's call). The client side is :func:`call`.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 import urllib.parse
@@ -81,19 +85,34 @@ def wrap(moto_app: WsgiApp, runtime: Any) -> WsgiApp:
     return app
 
 
+def _body(environ: dict[str, Any]) -> dict[str, Any]:
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    raw = environ["wsgi.input"].read(length) if length else b"{}"
+    found: dict[str, Any] = json.loads(raw or b"{}")
+    return found
+
+
 def _control(
     command: str, environ: dict[str, Any], start_response: Callable[..., Any], runtime: Any
 ) -> list[bytes]:
     try:
         if command == "advance":
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-            raw = environ["wsgi.input"].read(length) if length else b"{}"
-            seconds = float(json.loads(raw or b"{}").get("seconds", 0))
+            seconds = float(_body(environ).get("seconds", 0))
             return _json(start_response, {"elapsed": runtime.advance(seconds)})
+        if command == "set_time":
+            when = dt.datetime.fromisoformat(str(_body(environ)["time"]))
+            return _json(start_response, {"time": runtime.set_time(when).isoformat()})
+        if command == "set_load":
+            body = _body(environ)
+            rid = runtime.set_load(body["service"], body.get("load"), body.get("model"))
+            return _json(start_response, {"service": rid})
         if command == "timeline":
             return _json(start_response, {"timeline": runtime.timeline()})
         if command == "now":
-            return _json(start_response, {"elapsed": runtime.state.clock.elapsed})
+            clock = runtime.state.clock
+            return _json(
+                start_response, {"elapsed": clock.elapsed, "time": clock.now().isoformat()}
+            )
         if command == "agent":
             return _json(start_response, {"agent": runtime.agent_outcomes()})
     except Exception as exc:  # report, never kill the server
