@@ -122,7 +122,9 @@ def _control(
     return _json(start_response, {"error": f"unknown command {command!r}"}, "404 Not Found")
 
 
-def call(endpoint: str, command: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
+def call(
+    endpoint: str, command: str, payload: dict[str, Any] | None = None, timeout: float = 60
+) -> dict[str, Any]:
     """Call a runtime command on a moto server (``endpoint`` already validated)."""
     data = json.dumps(payload).encode() if payload is not None else None
     request = urllib.request.Request(
@@ -131,7 +133,7 @@ def call(endpoint: str, command: str, payload: dict[str, Any] | None = None) -> 
         method="POST" if data is not None else "GET",
         headers={"Content-Type": "application/json"},
     )
-    with urllib.request.urlopen(request, timeout=60) as response:  # loopback only
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # loopback only
         answer: dict[str, Any] = json.loads(response.read())
     if "error" in answer:
         raise RuntimeError(f"the runtime on {endpoint} failed: {answer['error']}")
