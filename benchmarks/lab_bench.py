@@ -6,7 +6,7 @@
 2. Grading one submission of the lab with `ecs-learn grade` against a bare
    `jupyter execute` of the same notebook (target <= 1.15x), medians of N runs.
 
-Run:  .venv/bin/python benchmarks/lab_bench.py [--runs 3] [--lab 01 | --lab 07 | --lab all]
+Run:  .venv/bin/python benchmarks/lab_bench.py [--runs 3] [--lab 01 | --lab 06 | --lab all]
 """
 
 from __future__ import annotations

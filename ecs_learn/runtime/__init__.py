@@ -15,9 +15,10 @@ docs/runtime.md.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ecs_learn.runtime.engine import Runtime
 from ecs_learn.runtime.placer import Placement, PlacementRequest, PlacementResult, Placer
@@ -25,6 +26,9 @@ from ecs_learn.runtime.routing import Routed
 from ecs_learn.runtime.triggers import TRIGGERS
 from ecs_learn.sandbox import botocore_layer
 from ecs_learn.sandbox.botocore_layer import Call, Hook
+
+if TYPE_CHECKING:
+    from ecs_learn.runtime.scaling.load import LoadShape
 
 __all__ = [
     "Placement",
@@ -41,7 +45,10 @@ __all__ = [
     "now",
     "reset",
     "send_request",
+    "set_load",
     "set_placer",
+    "set_time",
+    "time",
     "timeline",
 ]
 
@@ -153,7 +160,9 @@ def advance(
     if where is None:
         assert _local is not None
         return _local.advance(total)
-    return float(remote.call(where, "advance", {"seconds": total})["elapsed"])
+    # a simulated day with auto scaling can take a while on a loaded machine
+    answer = remote.call(where, "advance", {"seconds": total}, timeout=900)
+    return float(answer["elapsed"])
 
 
 def now(endpoint: str | None = None) -> float:
@@ -165,6 +174,73 @@ def now(endpoint: str | None = None) -> float:
         assert _local is not None
         return _local.state.clock.elapsed
     return float(remote.call(where, "now")["elapsed"])
+
+
+def time(endpoint: str | None = None) -> dt.datetime:
+    """The current virtual time (UTC), as the account's timestamps show it."""
+    from ecs_learn.runtime import remote
+
+    where = _endpoint(endpoint)
+    if where is None:
+        assert _local is not None
+        return _local.state.clock.now()
+    return dt.datetime.fromisoformat(str(remote.call(where, "now")["time"]))
+
+
+def set_time(when: dt.datetime, endpoint: str | None = None) -> dt.datetime:
+    """Pin the virtual clock so that it reads ``when`` now (naive means UTC); returns it.
+
+    The clock's start is otherwise the wall-clock time of the last reset, so a scheduled
+    action such as ``cron(0 9 * * ? *)`` in Europe/Berlin would fire at a different elapsed
+    time each run. Call it after the account is reset and before advancing; the scaling
+    engine's metric history and cooldowns start over. A reset goes back to wall-clock time.
+    """
+    from ecs_learn.runtime import remote
+
+    if not isinstance(when, dt.datetime):
+        raise TypeError("set_time takes a datetime, e.g. datetime(2026, 1, 5, tzinfo=timezone.utc)")
+    where = _endpoint(endpoint)
+    if where is None:
+        assert _local is not None
+        return _local.set_time(when)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    answer = remote.call(where, "set_time", {"time": when.isoformat()})
+    return dt.datetime.fromisoformat(str(answer["time"]))
+
+
+def set_load(
+    service: str,
+    load: LoadShape | Mapping[str, Any] | float | None,
+    *,
+    model: Mapping[str, Any] | None = None,
+    endpoint: str | None = None,
+) -> str:
+    """Offer ``load`` to a service from the current virtual minute on; returns its ResourceId.
+
+    ``service``: ``service/CLUSTER/NAME`` (the scalable target's ResourceId) or its ARN.
+    ``load``: a :class:`~ecs_learn.runtime.scaling.load.LoadShape`, its dict form (``{"shape":
+    "daily", "low": 50, "high": 400, "peak_hour": 14}``; minute 0 is now), a number (constant
+    requests/s) or ``None`` (no load: 0 requests/s, the default). ``model``: the service model
+    (``rps_per_task``, ``idle_cpu_percent``, ``task_startup_minutes``, ...) as a dict.
+    Nothing in the account says how busy a service is; the scaling engine reads it from here
+    at every virtual minute of :func:`advance`.
+    """
+    from ecs_learn.runtime import remote
+    from ecs_learn.runtime.scaling.clocked import as_shape, resource_id
+
+    rid = resource_id(service)
+    shape = as_shape(load)  # validated here, so the learner sees a LoadError in their cell
+    where = _endpoint(endpoint)
+    if where is None:
+        assert _local is not None
+        return _local.set_load(rid, shape, model)
+    payload = {
+        "service": rid,
+        "load": None if shape is None else shape.to_dict(),
+        "model": None if model is None else dict(model),
+    }
+    return str(remote.call(where, "set_load", payload)["service"])
 
 
 def timeline(endpoint: str | None = None) -> list[dict[str, Any]]:

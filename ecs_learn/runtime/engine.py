@@ -3,13 +3,18 @@
 :meth:`Runtime.reconcile` is level-triggered: it reads the account (clusters, services,
 tasks), compares it with what ECS would have done by now and does the difference, then
 runs whatever is due on the virtual clock. :meth:`Runtime.advance` moves the clock through
-every due time in order. Decisions are deterministic: sorted reads, a seeded RNG, the
-virtual clock only.
+every due time in order, and, when the account has ECS scalable targets, through every whole
+virtual minute for Application Auto Scaling (:mod:`ecs_learn.runtime.scaling.clocked`): the
+desired count it writes makes the scheduler start or stop tasks at that minute. At every
+00:00 UTC it passes, ECR lifecycle policies expire images. Decisions are deterministic:
+sorted reads, a seeded RNG, the virtual clock only.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 from ecs_learn.runtime import agent, events
@@ -20,6 +25,7 @@ from ecs_learn.runtime.ec2 import Ec2Placer
 from ecs_learn.runtime.launcher import Launcher
 from ecs_learn.runtime.placement import Demand
 from ecs_learn.runtime.placer import FargatePlacer, Placer
+from ecs_learn.runtime.scaling.clocked import Autoscaling, daily_ticks, minute_ticks
 from ecs_learn.runtime.scheduler import RELAUNCH_AFTER_EXIT, Scheduler
 from ecs_learn.runtime.state import RuntimeState, TaskRecord
 from ecs_learn.runtime.tasks import TaskRunner
@@ -48,7 +54,9 @@ class Runtime:
             ),
         }
         self._lock = threading.RLock()
+        self.autoscaling = Autoscaling()
         self._build()
+        self._tell_sandbox()
 
     def _build(self) -> None:
         self.runner = TaskRunner(self.account, self.state)
@@ -64,6 +72,32 @@ class Runtime:
         with self._lock:
             self.state.reset()
             self._build()
+            self.autoscaling.reset()
+            self._tell_sandbox()
+
+    def set_time(self, when: dt.datetime) -> dt.datetime:
+        """Pin the virtual clock: ``now()`` becomes ``when`` (history and cooldowns restart)."""
+        with self._lock:
+            self.state.clock.set_time(when)
+            self.autoscaling.restart()
+            self._tell_sandbox()
+            return self.state.clock.now()
+
+    def set_load(
+        self,
+        service: str,
+        load: Any,
+        model: Mapping[str, Any] | None = None,
+    ) -> str:
+        """Offer ``load`` (a LoadShape, its dict, or requests/s; None: none) to ``service``."""
+        with self._lock:
+            return self.autoscaling.set_load(service, load, self.state.clock.elapsed, model)
+
+    def _tell_sandbox(self) -> None:
+        """ECR previews and image push times follow this clock (we hold the account)."""
+        from ecs_learn.sandbox import moto_ext_scaling
+
+        moto_ext_scaling.set_clock(None, self.state.clock.now())
 
     # -- one pass ------------------------------------------------------------------------------
     def after(self, operation: str) -> None:
@@ -118,6 +152,34 @@ class Runtime:
                 i: {"registered": registered, "reason": reason}
                 for i, (registered, reason) in sorted(self.state.agent.items())
             }
+
+    def reconcile_services(self, resource_ids: list[str]) -> None:
+        """The scheduler's part of :meth:`reconcile`, for these services only.
+
+        For a desired count the scaling engine just changed: the scheduler starts or stops
+        tasks, reading only the service and its live tasks (not the whole cluster). Due
+        times of tasks are not looked at here; :meth:`advance` reconciles fully for those.
+        """
+        with self._lock, self.account.session():
+            self.runner.new_pass()
+            self.launcher.new_pass()
+            ecs = self.account.ecs
+            for rid in resource_ids:
+                _, cluster, name = rid.split("/")
+                found = ecs.describe_services(cluster=cluster, services=[name])["services"]
+                if not found or found[0].get("status") not in ("ACTIVE", "DRAINING"):
+                    continue
+                service = found[0]
+                live = sorted(
+                    r.arn
+                    for r in self.state.tasks.values()
+                    if r.service == service["serviceArn"] and not r.done
+                )
+                moto_tasks: dict[str, dict[str, Any]] = {}
+                for batch in _batches(live, 100):
+                    for task in ecs.describe_tasks(cluster=cluster, tasks=batch)["tasks"]:
+                        moto_tasks[task["taskArn"]] = task
+                self.scheduler.reconcile(service, moto_tasks)
 
     def _read_tasks(self, ecs: Any, cluster: str) -> dict[str, dict[str, Any]]:
         arns = sorted(ecs.list_tasks(cluster=cluster)["taskArns"])
@@ -257,23 +319,64 @@ class Runtime:
 
     # -- the clock -------------------------------------------------------------------------------
     def advance(self, seconds: float) -> float:
-        """Move the virtual clock ``seconds`` ahead, doing everything due on the way."""
+        """Move the virtual clock ``seconds`` ahead, doing everything due on the way.
+
+        The runtime's due times reconcile the account; when the account has ECS scalable
+        targets, each whole minute runs the scaling engine (its configuration read once, here)
+        and lets the scheduler act for the services whose desired count changed; each
+        00:00 UTC runs ECR's lifecycle evaluation.
+        """
         with self._lock:
             self.reconcile()
-            end = self.state.clock.elapsed + max(0.0, seconds)
-            for _ in range(MAX_STEPS):
-                due = [t for t in self.state.due_times() if t <= end]
-                if not due:
+            clock = self.state.clock
+            start = clock.elapsed
+            end = start + max(0.0, seconds)
+            with self.account.session():
+                run = self.autoscaling.begin(self.account, clock.now())
+            minutes = minute_ticks(clock.base, start, end) if run is not None else []
+            days = daily_ticks(clock.base, start, end)
+            m = d = steps = 0
+            while True:
+                due = next((t for t in self.state.due_times() if t <= end), None)
+                nxt = [t for t in (due, _at(minutes, m), _at(days, d)) if t is not None]
+                if not nxt:
                     break
-                self.state.clock.move_to(due[0])
-                self.reconcile()
-            self.state.clock.move_to(end)
+                moment = min(nxt)
+                clock.move_to(moment)
+                act = due is not None and due <= moment
+                if act:
+                    steps += 1
+                    if steps > MAX_STEPS:
+                        break
+                scaled: list[str] = []
+                if run is not None and m < len(minutes) and minutes[m] <= moment:
+                    m += 1
+                    run.minute(clock.now(), self._load_at)
+                    scaled = run.changed
+                if d < len(days) and days[d] <= moment:
+                    d += 1
+                    act = bool(self.autoscaling.expire(self.account, clock.now())) or act
+                if act:
+                    self.reconcile()
+                elif scaled:
+                    self.reconcile_services(scaled)
+            clock.move_to(end)
+            if run is not None:
+                run.finish(clock.now())
+            self._tell_sandbox()
             self.reconcile()
             return self.state.clock.elapsed
+
+    def _load_at(self, rid: str, when: dt.datetime) -> float:
+        return self.autoscaling.load_at(rid, self.state.clock.elapsed, when)
 
     def timeline(self) -> list[dict[str, Any]]:
         with self._lock:
             return [dict(entry) for entry in self.state.timeline]
+
+
+def _at(ticks: list[float], index: int) -> float | None:
+    return ticks[index] if index < len(ticks) else None
 
 
 def _config(service: dict[str, Any]) -> DeploymentConfig:

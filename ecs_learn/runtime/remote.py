@@ -11,7 +11,10 @@
   the embedded hook answers with;
 * ``POST /ecs-learn/runtime/advance`` (``{"seconds": N}``) moves the clock;
   ``GET /ecs-learn/runtime/timeline`` returns the timeline, ``.../agent`` what the ECS
-  agents of the EC2 instances said;
+  agents of the EC2 instances said; ``GET .../now`` the elapsed
+  seconds and the virtual time; ``POST .../set_time`` (``{"time": ISO 8601}``) pins the clock;
+  ``POST .../set_load`` (``{"service", "load": LoadShape dict or null, "model"}``) sets the
+  load the scaling engine offers a service;
 * ``POST /moto-api/reset`` also resets the runtime.
 
 Requests are handled one at a time (moto is not thread-safe, and the runtime's pass must
@@ -20,6 +23,7 @@ not interleave with a learner's call). The client side is :func:`call`.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import threading
@@ -121,19 +125,34 @@ def _epoch(value: Any) -> Any:
     return value.timestamp() if isinstance(value, datetime) else str(value)
 
 
+def _body(environ: dict[str, Any]) -> dict[str, Any]:
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    raw = environ["wsgi.input"].read(length) if length else b"{}"
+    found: dict[str, Any] = json.loads(raw or b"{}")
+    return found
+
+
 def _control(
     command: str, environ: dict[str, Any], start_response: Callable[..., Any], runtime: Any
 ) -> list[bytes]:
     try:
         if command == "advance":
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-            raw = environ["wsgi.input"].read(length) if length else b"{}"
-            seconds = float(json.loads(raw or b"{}").get("seconds", 0))
+            seconds = float(_body(environ).get("seconds", 0))
             return _json(start_response, {"elapsed": runtime.advance(seconds)})
+        if command == "set_time":
+            when = dt.datetime.fromisoformat(str(_body(environ)["time"]))
+            return _json(start_response, {"time": runtime.set_time(when).isoformat()})
+        if command == "set_load":
+            body = _body(environ)
+            rid = runtime.set_load(body["service"], body.get("load"), body.get("model"))
+            return _json(start_response, {"service": rid})
         if command == "timeline":
             return _json(start_response, {"timeline": runtime.timeline()})
         if command == "now":
-            return _json(start_response, {"elapsed": runtime.state.clock.elapsed})
+            clock = runtime.state.clock
+            return _json(
+                start_response, {"elapsed": clock.elapsed, "time": clock.now().isoformat()}
+            )
         if command == "agent":
             return _json(start_response, {"agent": runtime.agent_outcomes()})
     except Exception as exc:  # report, never kill the server
@@ -143,7 +162,9 @@ def _control(
     return _json(start_response, {"error": f"unknown command {command!r}"}, "404 Not Found")
 
 
-def call(endpoint: str, command: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
+def call(
+    endpoint: str, command: str, payload: dict[str, Any] | None = None, timeout: float = 60
+) -> dict[str, Any]:
     """Call a runtime command on a moto server (``endpoint`` already validated)."""
     data = json.dumps(payload).encode() if payload is not None else None
     request = urllib.request.Request(
@@ -152,7 +173,7 @@ def call(endpoint: str, command: str, payload: dict[str, Any] | None = None) -> 
         method="POST" if data is not None else "GET",
         headers={"Content-Type": "application/json"},
     )
-    with urllib.request.urlopen(request, timeout=60) as response:  # loopback only
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # loopback only
         answer: dict[str, Any] = json.loads(response.read())
     if "error" in answer:
         raise RuntimeError(f"the runtime on {endpoint} failed: {answer['error']}")

@@ -18,6 +18,9 @@ Applied by :func:`install` in-process (embedded mode) and in the moto server pro
 * **ECR Start/GetLifecyclePolicyPreview** (moto: not implemented): evaluated with
   ``ecs_learn.runtime.lifecycle.evaluate_policy`` (pure; imported when a preview is asked for) at
   the virtual clock's time (:func:`set_clock`; real time until the runtime sets one).
+* **Push times on the virtual clock**: an image pushed while the runtime's clock is known
+  (:func:`set_clock`, called by the runtime at reset, ``set_time`` and every ``advance``) gets
+  that time as ``imagePushedAt``, so ``sinceImagePushed`` counts virtual days.
 * **Immutable tags**: a re-push of an existing tag with a new image raises
   ``ImageTagAlreadyExistsException`` as the ECR API documents (moto raised
   ImageAlreadyExistsException, which is for an unchanged re-push).
@@ -319,4 +322,12 @@ def install() -> None:
             raise
 
     ecr_models.ECRBackend.put_image = put_image  # type: ignore[method-assign]
+    original_image_init = ecr_models.Image.__init__
+
+    def image_init(self: Any, *args: Any, **kwargs: Any) -> None:
+        original_image_init(self, *args, **kwargs)
+        if "now" in _clock:
+            self.image_pushed_at = int(_clock["now"].timestamp())
+
+    ecr_models.Image.__init__ = image_init  # type: ignore[method-assign]
     aas_responses._ecs_learn_ext = True  # type: ignore[attr-defined]

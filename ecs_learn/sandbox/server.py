@@ -262,21 +262,24 @@ def management_guard(app: WsgiApp, token: str) -> WsgiApp:
     return guarded
 
 
-# The runtime's clock is part of the learner's API (labs advance it in exercise cells); it
-# only moves the virtual clock of this account forward, as waiting would on AWS.
+# The runtime's clock and offered load are part of the learner's API (labs advance the clock,
+# pin its start and set a service's load in exercise cells). They change when things happen
+# in this account only; the checks judge what the account then shows.
 LEARNER_RUNTIME_PATHS = frozenset(
-    f"/ecs-learn/runtime/{command}" for command in ("advance", "now", "timeline")
+    f"/ecs-learn/runtime/{command}"
+    for command in ("advance", "now", "timeline", "agent", "set_time", "set_load")
 )
 
 
 def door_app(moto_app: WsgiApp, ready: Any) -> WsgiApp:
     """What the untrusted client may reach: AWS APIs of the default account, ``ready`` and
-    the runtime's clock (advance, now, timeline).
+    the runtime's clock and load (advance, now, timeline, agent, set_time, set_load).
 
     Every management endpoint is refused, as is choosing another account
     (``x-moto-account-id``); ``/ecs-learn/ready`` answers as on the owner's listener. The
     clock is the learner's: exercise cells advance it (health checks, retries, draining),
-    and it only moves forward, so it cannot undo or forge what the checks read.
+    pin its start and set the load, which only decides when this account's own
+    behaviour happens; nothing there writes what the checks read directly.
     """
     from werkzeug.wrappers import Response
 

@@ -29,7 +29,7 @@ DEFAULT_START = dt.datetime(2026, 1, 5, 0, 0, tzinfo=dt.timezone.utc)  # a Monda
 MINUTE = dt.timedelta(minutes=1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Replay:
     """A replay's timeline with its configuration; shows itself as a figure in notebooks."""
 
@@ -65,6 +65,9 @@ class Replay:
 
     def __str__(self) -> str:
         return self.timeline.summary()
+
+    def __repr__(self) -> str:  # a notebook's text/plain: one line, not 1440 records
+        return f"<Replay: {self.timeline.summary()}>"
 
 
 def run(

@@ -1,0 +1,528 @@
+"""Lab 06 — service auto scaling: a scalable target, target tracking on CPU and on requests per
+target, step scaling on an alarm, scheduled actions, a repair, and predictions.
+
+Each check reads the account through describe/list/get calls only. The behaviour checks and the
+prediction checks replay the lab's day of load (:data:`DAY_OF_LOAD`, data of this lab, not an
+answer) through the simulator on the policies the learner registered, read back with describe
+calls (:func:`replay_account`): the expected values are never written anywhere.
+
+The learner's predictions are SSM parameters (:data:`PREDICTIONS`) that the exercise cells write
+with ``ssm.put_parameter``; a check reads them with ``get_parameter``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from ecs_learn.checks.reader import AccountReader
+from ecs_learn.checks.registry import check, requirement
+from ecs_learn.checks.result import Requirement
+
+__all__ = [
+    "CHECKS",
+    "DAY_OF_LOAD",
+    "PREDICTIONS",
+    "RESOURCE_ID",
+    "START",
+    "account_policy_file",
+    "replay_account",
+]
+
+CLUSTER, SERVICE = "lab", "web"
+RESOURCE_ID = f"service/{CLUSTER}/{SERVICE}"
+DIMENSION = "ecs:service:DesiredCount"
+START = dt.datetime(2026, 1, 5, 0, 0, tzinfo=dt.timezone.utc)  # a Monday, winter time
+PREFIX = "/ecs-learn/lab06/predictions/"
+PREDICTIONS = {
+    "desired-at-1015": PREFIX + "desired-at-1015",
+    "peak": PREFIX + "peak",
+}
+BERLIN = "Europe/Berlin"
+
+
+def _day_of_load() -> dict[str, Any]:
+    """A working day in requests/s, every 5 minutes: a daily curve and a spike at 10:00 UTC."""
+    from ecs_learn.runtime.scaling.load import parse_load
+
+    curve = parse_load({"shape": "daily", "low": 40, "high": 420, "peak_hour": 14})
+    points = []
+    for minute in range(0, 1440, 5):
+        rps = curve.rps(minute, START + dt.timedelta(minutes=minute))
+        if 600 <= minute < 620:
+            rps += 700
+        points.append([minute, round(rps, 1)])
+    return {"shape": "trace", "points": points}
+
+
+DAY_OF_LOAD: dict[str, Any] = _day_of_load()
+
+
+def _pages(client: Any, operation: str, key: str, **kwargs: Any) -> list[dict[str, Any]]:
+    return [
+        item for page in client.get_paginator(operation).paginate(**kwargs) for item in page[key]
+    ]
+
+
+def _target(aws: Any) -> dict[str, Any] | None:
+    found = aws.client("application-autoscaling").describe_scalable_targets(
+        ServiceNamespace="ecs", ResourceIds=[RESOURCE_ID], ScalableDimension=DIMENSION
+    )["ScalableTargets"]
+    return dict(found[0]) if found else None
+
+
+def _policies(aws: Any) -> list[dict[str, Any]]:
+    return _pages(
+        aws.client("application-autoscaling"),
+        "describe_scaling_policies",
+        "ScalingPolicies",
+        ServiceNamespace="ecs",
+        ResourceId=RESOURCE_ID,
+    )
+
+
+def _policy(aws: Any, name: str) -> dict[str, Any] | None:
+    return next((p for p in _policies(aws) if p["PolicyName"] == name), None)
+
+
+def account_policy_file(aws: Any) -> dict[str, Any] | None:
+    """The simulator's policy file for ``service/lab/web``, read from the account.
+
+    ``aws``: anything with ``client(service)`` (the lab session, an AccountReader). ``None``
+    when the service is not a scalable target yet. The replay starts at MinCapacity.
+    """
+    target = _target(aws)
+    if target is None:
+        return None
+    policies = _policies(aws)
+    arns = [str(p["PolicyARN"]) for p in policies]
+    alarms = [
+        a
+        for a in _pages(aws.client("cloudwatch"), "describe_alarms", "MetricAlarms")
+        if any(str(x).startswith(arn) for x in a.get("AlarmActions") or [] for arn in arns)
+    ]
+    scheduled = _pages(
+        aws.client("application-autoscaling"),
+        "describe_scheduled_actions",
+        "ScheduledActions",
+        ServiceNamespace="ecs",
+        ResourceId=RESOURCE_ID,
+    )
+    target = _range_at_start(target, scheduled)
+    return {
+        "scalable_target": target,
+        "desired_count": int(target["MinCapacity"]),
+        "policies": policies,
+        "alarms": alarms,
+        "scheduled_actions": scheduled,
+    }
+
+
+def _range_at_start(target: dict[str, Any], scheduled: list[dict[str, Any]]) -> dict[str, Any]:
+    """Min/MaxCapacity in force at :data:`START`: the last scheduled action of the week before
+    sets them (the account's own values may be what a later action set, e.g. after
+    ``rt.advance``)."""
+    from ecs_learn.runtime.scaling.engine import ScheduledAction
+
+    latest: tuple[dt.datetime, ScheduledAction] | None = None
+    for item in scheduled:
+        action = ScheduledAction.from_aas(item)
+        fired = list(action.schedule.fire_times(START - dt.timedelta(days=7), START))
+        if fired and (latest is None or fired[-1] >= latest[0]):
+            latest = (fired[-1], action)
+    if latest is None:
+        return target
+    action = latest[1]
+    found = dict(target)
+    if action.min_capacity is not None:
+        found["MinCapacity"] = action.min_capacity
+    if action.max_capacity is not None:
+        found["MaxCapacity"] = action.max_capacity
+    return found
+
+
+def replay_account(aws: Any, minutes: int = 1440) -> Any:
+    """Replay :data:`DAY_OF_LOAD` from Monday 00:00 UTC through the account's own policies.
+
+    Returns an ``ecs_learn.simulator.Replay`` (shown as a figure in a notebook), or ``None``
+    when nothing is registered yet. Pure: reads the account, writes nothing, moves no clock.
+    """
+    from ecs_learn.runtime.scaling.engine import ScalingConfig
+    from ecs_learn.runtime.scaling.load import parse_load
+    from ecs_learn.runtime.scaling.metrics import ServiceModel
+    from ecs_learn.simulator import run
+    from ecs_learn.simulator.spec import PolicyFile
+
+    spec = account_policy_file(aws)
+    if spec is None:
+        return None
+    config = ScalingConfig.build(
+        spec["scalable_target"],
+        spec["policies"],
+        spec["alarms"],
+        spec["scheduled_actions"],
+        ServiceModel(),
+    )
+    return run(PolicyFile(config, spec["desired_count"]), parse_load(DAY_OF_LOAD), minutes, START)
+
+
+def desired_at(replay: Any, hour: int, minute: int) -> int:
+    """The desired task count the replay shows at ``hour:minute`` UTC on Monday."""
+    return int(replay.timeline.records[hour * 60 + minute].desired)
+
+
+def _missing(label: str, expected: str) -> Requirement:
+    return requirement(label, expected, None, ok=False)
+
+
+def _tracking(policy: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = policy.get("TargetTrackingScalingPolicyConfiguration") or {}
+    return found
+
+
+def _metric_type(policy: dict[str, Any]) -> str | None:
+    spec = _tracking(policy).get("PredefinedMetricSpecification") or {}
+    kind = spec.get("PredefinedMetricType")
+    return str(kind) if kind else None
+
+
+# -- exercise 1 ------------------------------------------------------------------------------
+@check(
+    "scalable-target",
+    title="The service registered as a scalable target (2 to 12 tasks)",
+    points=2,
+    hint=(
+        "register_scalable_target(ServiceNamespace='ecs', ResourceId='service/lab/web', "
+        "ScalableDimension='ecs:service:DesiredCount', MinCapacity=2, MaxCapacity=12). The "
+        "ResourceId names the cluster and the service, not an ARN."
+    ),
+)
+def scalable_target(aws: AccountReader) -> Iterator[Requirement]:
+    target = _target(aws)
+    if target is None:
+        yield _missing(f"scalable target {RESOURCE_ID} ({DIMENSION})", "registered")
+        return
+    yield requirement(f"scalable target {RESOURCE_ID}", "registered", "registered")
+    scheduled = _pages(
+        aws.client("application-autoscaling"),
+        "describe_scheduled_actions",
+        "ScheduledActions",
+        ServiceNamespace="ecs",
+        ResourceId=RESOURCE_ID,
+    )
+    night = _range_at_start(target, scheduled)  # a scheduled action may have raised it since
+    yield requirement("MinCapacity (outside office hours)", 2, night.get("MinCapacity"))
+    yield requirement("MaxCapacity", 12, target.get("MaxCapacity"))
+    suspended = sorted(k for k, v in (target.get("SuspendedState") or {}).items() if v)
+    yield requirement("suspended scaling", "none", suspended or "none", ok=not suspended)
+
+
+# -- exercise 2 ------------------------------------------------------------------------------
+@check(
+    "cpu-tracking",
+    title="Target tracking on the service's average CPU (50%)",
+    points=2,
+    hint=(
+        "put_scaling_policy(PolicyName='cpu-50', PolicyType='TargetTrackingScaling', "
+        "TargetTrackingScalingPolicyConfiguration={'TargetValue': 50.0, "
+        "'PredefinedMetricSpecification': {'PredefinedMetricType': "
+        "'ECSServiceAverageCPUUtilization'}, 'ScaleOutCooldown': 60, 'ScaleInCooldown': 300})."
+    ),
+)
+def cpu_tracking(aws: AccountReader) -> Iterator[Requirement]:
+    policy = _policy(aws, "cpu-50")
+    if policy is None:
+        yield _missing("scaling policy cpu-50", "on service/lab/web")
+        return
+    config = _tracking(policy)
+    yield requirement("PolicyType", "TargetTrackingScaling", policy.get("PolicyType"))
+    yield requirement("metric", "ECSServiceAverageCPUUtilization", _metric_type(policy))
+    yield requirement("TargetValue", 50.0, config.get("TargetValue"))
+    yield requirement("ScaleOutCooldown (s)", 60, config.get("ScaleOutCooldown"))
+    yield requirement("ScaleInCooldown (s)", 300, config.get("ScaleInCooldown"))
+    alarms = sorted(a["AlarmName"].split("-")[-6] for a in policy.get("Alarms") or [])
+    yield requirement("alarms AWS made", ["AlarmHigh", "AlarmLow"], alarms)
+
+
+# -- exercise 3 ------------------------------------------------------------------------------
+def _resource_label(aws: AccountReader) -> str | None:
+    """``app/<lb-name>/<lb-id>/targetgroup/<tg-name>/<tg-id>`` of the service's target group."""
+    services = aws.ecs.describe_services(cluster=CLUSTER, services=[SERVICE])["services"]
+    groups = [lb.get("targetGroupArn") for s in services for lb in s.get("loadBalancers") or []]
+    if not groups or not groups[0]:
+        return None
+    tg = aws.elbv2.describe_target_groups(TargetGroupArns=[groups[0]])["TargetGroups"][0]
+    lbs = tg.get("LoadBalancerArns") or []
+    if not lbs:
+        return None
+    lb_part = str(lbs[0]).split(":loadbalancer/", 1)[-1]
+    tg_part = str(tg["TargetGroupArn"]).split(":", 5)[-1]
+    return f"{lb_part}/{tg_part}"
+
+
+@check(
+    "request-tracking",
+    title="Target tracking on ALB requests per target (3000 a minute)",
+    points=3,
+    hint=(
+        "PredefinedMetricType='ALBRequestCountPerTarget' needs a ResourceLabel: the part of the "
+        "load balancer ARN after 'loadbalancer/' (app/NAME/ID), a slash, and the part of the "
+        "target group ARN after the account id and colon (targetgroup/NAME/ID). TargetValue is "
+        "requests per target per minute."
+    ),
+)
+def request_tracking(aws: AccountReader) -> Iterator[Requirement]:
+    policy = _policy(aws, "requests-3000")
+    if policy is None:
+        yield _missing("scaling policy requests-3000", "on service/lab/web")
+        return
+    config = _tracking(policy)
+    yield requirement("metric", "ALBRequestCountPerTarget", _metric_type(policy))
+    yield requirement(
+        "TargetValue (requests per target per minute)", 3000.0, config.get("TargetValue")
+    )
+    label = (config.get("PredefinedMetricSpecification") or {}).get("ResourceLabel")
+    wanted = _resource_label(aws)
+    yield requirement(
+        "ResourceLabel",
+        wanted or "the label of the service's load balancer and target group",
+        label,
+        ok=wanted is not None and label == wanted,
+    )
+    yield requirement("ScaleOutCooldown (s)", 60, config.get("ScaleOutCooldown"))
+
+
+# -- exercise 4 ------------------------------------------------------------------------------
+def _steps(policy: dict[str, Any]) -> list[tuple[Any, Any, Any]]:
+    config = policy.get("StepScalingPolicyConfiguration") or {}
+    return [
+        (
+            s.get("MetricIntervalLowerBound"),
+            s.get("MetricIntervalUpperBound"),
+            s.get("ScalingAdjustment"),
+        )
+        for s in config.get("StepAdjustments") or []
+    ]
+
+
+def _show_steps(steps: list[tuple[Any, Any, Any]]) -> list[str]:
+    def bound(value: Any, infinite: str) -> str:
+        return infinite if value is None else f"{float(value):g}"
+
+    return [f"[{bound(lo, '-inf')}, {bound(hi, '+inf')}) {adj:+}" for lo, hi, adj in steps]
+
+
+@check(
+    "step-scaling",
+    title="Step scaling on a CPU alarm you created (90%: +2, 100%: +4)",
+    points=3,
+    hint=(
+        "Put the StepScaling policy 'cpu-burst' first (AdjustmentType ChangeInCapacity, "
+        "Cooldown 180, StepAdjustments [0,10) +2 and [10, none) +4: bounds are offsets from the "
+        "alarm's threshold), then put_metric_alarm 'web-cpu-high' on AWS/ECS CPUUtilization "
+        "(ClusterName=lab, ServiceName=web), Average, Period 60, 2 of 2 datapoints, "
+        "GreaterThanOrEqualToThreshold 90, with AlarmActions=[the policy's PolicyARN]."
+    ),
+)
+def step_scaling(aws: AccountReader) -> Iterator[Requirement]:
+    policy = _policy(aws, "cpu-burst")
+    if policy is None:
+        yield _missing("scaling policy cpu-burst", "on service/lab/web")
+        return
+    config = policy.get("StepScalingPolicyConfiguration") or {}
+    yield requirement("PolicyType", "StepScaling", policy.get("PolicyType"))
+    yield requirement("AdjustmentType", "ChangeInCapacity", config.get("AdjustmentType"))
+    yield requirement("Cooldown (s)", 180, config.get("Cooldown"))
+    steps = sorted(_steps(policy), key=lambda s: -1e18 if s[0] is None else float(s[0]))
+    want = [(0.0, 10.0, 2), (10.0, None, 4)]
+    normal = [
+        (None if lo is None else float(lo), None if hi is None else float(hi), adj)
+        for lo, hi, adj in steps
+    ]
+    yield requirement("step adjustments", _show_steps(want), _show_steps(steps), ok=normal == want)
+    found = aws.cloudwatch.describe_alarms(AlarmNames=["web-cpu-high"])["MetricAlarms"]
+    if not found:
+        yield _missing("CloudWatch alarm web-cpu-high", "exists")
+        return
+    alarm = found[0]
+    dims = {d["Name"]: d["Value"] for d in alarm.get("Dimensions") or []}
+    yield requirement(
+        "alarm metric",
+        "AWS/ECS CPUUtilization of lab/web",
+        f"{alarm.get('Namespace')} {alarm.get('MetricName')} of "
+        f"{dims.get('ClusterName')}/{dims.get('ServiceName')}",
+    )
+    yield requirement("alarm threshold", 90.0, alarm.get("Threshold"))
+    yield requirement(
+        "alarm comparison", "GreaterThanOrEqualToThreshold", alarm.get("ComparisonOperator")
+    )
+    yield requirement(
+        "alarm datapoints",
+        "2 of 2, 60 s",
+        f"{alarm.get('DatapointsToAlarm', alarm.get('EvaluationPeriods'))} of "
+        f"{alarm.get('EvaluationPeriods')}, {alarm.get('Period')} s",
+    )
+    actions = alarm.get("AlarmActions") or []
+    yield requirement(
+        "alarm action",
+        "the policy cpu-burst (its PolicyARN)",
+        ["policy cpu-burst" if a == policy["PolicyARN"] else a for a in actions] or None,
+        ok=policy["PolicyARN"] in actions,
+    )
+
+
+# -- exercise 5 ------------------------------------------------------------------------------
+@check(
+    "office-hours",
+    title="Scheduled actions: at least 4 tasks from 08:00 to 19:00 in Berlin on weekdays",
+    points=2,
+    hint=(
+        "Two put_scheduled_action calls with Timezone='Europe/Berlin': 'office-open' with "
+        "Schedule='cron(0 8 ? * MON-FRI *)' and ScalableTargetAction={'MinCapacity': 4, "
+        "'MaxCapacity': 12}, and 'office-close' with 'cron(0 19 ? * MON-FRI *)' and "
+        "MinCapacity 2. Without Timezone a cron runs in UTC."
+    ),
+)
+def office_hours(aws: AccountReader) -> Iterator[Requirement]:
+    found = {
+        a["ScheduledActionName"]: a
+        for a in _pages(
+            aws.client("application-autoscaling"),
+            "describe_scheduled_actions",
+            "ScheduledActions",
+            ServiceNamespace="ecs",
+            ResourceId=RESOURCE_ID,
+        )
+    }
+    for name, schedule, low in (
+        ("office-open", "cron(0 8 ? * MON-FRI *)", 4),
+        ("office-close", "cron(0 19 ? * MON-FRI *)", 2),
+    ):
+        action = found.get(name)
+        if action is None:
+            yield _missing(f"scheduled action {name}", "exists")
+            continue
+        yield requirement(f"{name} Schedule", schedule, action.get("Schedule"))
+        yield requirement(f"{name} Timezone", BERLIN, action.get("Timezone") or "UTC")
+        yield requirement(
+            f"{name} MinCapacity",
+            low,
+            (action.get("ScalableTargetAction") or {}).get("MinCapacity"),
+        )
+    replay = replay_account(aws) if found else None
+    if replay is not None:
+        at_nine = desired_at(replay, 7, 5)  # 08:05 in Berlin
+        yield requirement(
+            "tasks at 08:05 Berlin (simulated)", "at least 4", at_nine, ok=at_nine >= 4
+        )
+
+
+# -- exercise 6: the repair --------------------------------------------------------------------
+@check(
+    "repair-scale-in",
+    title="Repair: the memory policy lets the service scale in again",
+    points=3,
+    hint=(
+        "memory-guard has DisableScaleIn=True and a target (35%) the idle service already "
+        "exceeds: it scales out and never back. Put it again with DisableScaleIn False and "
+        "TargetValue 75 (or delete it), then replay: at night the service should be back at "
+        "MinCapacity."
+    ),
+)
+def repair_scale_in(aws: AccountReader) -> Iterator[Requirement]:
+    policies = _policies(aws)
+    if not policies:
+        yield _missing("scaling policies on service/lab/web", "registered")
+        return
+    stuck = sorted(p["PolicyName"] for p in policies if _tracking(p).get("DisableScaleIn"))
+    yield requirement("policies with DisableScaleIn", "none", stuck or "none", ok=not stuck)
+    memory = next((p for p in policies if p["PolicyName"] == "memory-guard"), None)
+    if memory is not None:
+        value = _tracking(memory).get("TargetValue")
+        yield requirement(
+            "memory-guard TargetValue", "70 or more", value, ok=float(value or 0) >= 70
+        )
+    spec = account_policy_file(aws)
+    replay = replay_account(aws)
+    if replay is not None and spec is not None:
+        night = desired_at(replay, 23, 30)
+        low = int(spec["scalable_target"]["MinCapacity"])
+        yield requirement(
+            "tasks at 23:30 UTC (simulated)", f"MinCapacity ({low})", night, ok=night == low
+        )
+
+
+# -- exercises 7 and 8: predictions ------------------------------------------------------------
+def _prediction(aws: AccountReader, key: str) -> int | None:
+    try:
+        value = aws.ssm.get_parameter(Name=PREDICTIONS[key])["Parameter"]["Value"]
+    except ClientError:
+        return None
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return None
+
+
+def _judge_prediction(
+    aws: AccountReader, key: str, label: str, actual: Any
+) -> Iterator[Requirement]:
+    guess = _prediction(aws, key)
+    if guess is None:
+        yield _missing(f"your prediction ({PREDICTIONS[key]})", "a whole number")
+        return
+    replay = replay_account(aws)
+    if replay is None:
+        yield _missing(f"scalable target {RESOURCE_ID}", "registered, to simulate")
+        return
+    expected = actual(replay)
+    yield requirement(
+        label, "what the simulator gives for your policies", guess, ok=guess == expected
+    )
+
+
+@check(
+    "predict-1015",
+    title="Prediction: the desired task count at 10:15 UTC",
+    points=2,
+    hint=(
+        "Replay the day (replay_account(lab)) and read the desired line at 10:15: the spike "
+        "starts at 10:00; which policy acts first, and what does its cooldown allow by 10:15? "
+        "Store your number with ssm.put_parameter(Name='/ecs-learn/lab06/predictions/"
+        "desired-at-1015', Value=str(n), Type='String', Overwrite=True)."
+    ),
+)
+def predict_1015(aws: AccountReader) -> Iterator[Requirement]:
+    yield from _judge_prediction(
+        aws, "desired-at-1015", "desired count at 10:15", lambda r: desired_at(r, 10, 15)
+    )
+
+
+@check(
+    "predict-peak",
+    title="Prediction: the most tasks the service has during the day",
+    points=2,
+    hint=(
+        "The largest desired count of the replay: MaxCapacity caps it. Store it in "
+        "/ecs-learn/lab06/predictions/peak (a String parameter, Overwrite=True)."
+    ),
+)
+def predict_peak(aws: AccountReader) -> Iterator[Requirement]:
+    yield from _judge_prediction(
+        aws, "peak", "largest desired count", lambda r: max(r.timeline.column("desired"))
+    )
+
+
+CHECKS = (
+    scalable_target,
+    cpu_tracking,
+    request_tracking,
+    step_scaling,
+    office_hours,
+    repair_scale_in,
+    predict_1015,
+    predict_peak,
+)

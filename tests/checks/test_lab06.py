@@ -1,0 +1,146 @@
+"""Lab 06's checks against real moto: the solution passes, mistakes fail with the reason, and
+the prediction checks follow the learner's own policies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from ecs_learn import strict
+from ecs_learn.checks import AccountReader, Status, get_lab
+from ecs_learn.checks.lab06 import PREDICTIONS, desired_at, replay_account
+from tests.labs.notebook_code import run_solution
+
+NOTEBOOK = "06-service-auto-scaling.ipynb"
+LAB = get_lab("06")
+
+
+@pytest.fixture
+def reader(sandbox: Any) -> Iterator[AccountReader]:
+    yield AccountReader.for_sandbox(sandbox)
+    strict.disable()
+
+
+@pytest.fixture
+def solved(reader: AccountReader) -> AccountReader:
+    run_solution(NOTEBOOK, skip_tags=("report", "quiz", "clock"))
+    return reader
+
+
+def _wrong(check_id: str, reader: AccountReader) -> dict[str, tuple[str, str]]:
+    result = LAB.run(check_id, reader)
+    assert result.status is Status.FAILED, result
+    return {r.label: (r.expected, r.found) for r in result.requirements if not r.ok}
+
+
+def test_every_check_passes_on_the_instructor_solution_and_fails_on_an_empty_account(
+    sandbox: Any, reader: AccountReader
+) -> None:
+    empty = LAB.run_all(reader)
+    assert {r.status for r in empty.results} == {Status.FAILED} and empty.points == 0
+    run_solution(NOTEBOOK, skip_tags=("report", "quiz", "clock"))
+    report = LAB.run_all(reader)
+    assert [(r.check_id, r.status) for r in report.results] == [
+        (c, Status.PASSED) for c in LAB.check_ids()
+    ]
+    assert report.points == report.max_points == 19
+    assert len(LAB.checks) >= 5
+
+
+def test_a_typed_resource_label_that_names_another_target_group_fails(
+    solved: AccountReader, sandbox: Any
+) -> None:
+    aas = sandbox.client("application-autoscaling")
+    aas.put_scaling_policy(
+        PolicyName="requests-3000",
+        ServiceNamespace="ecs",
+        ResourceId="service/lab/web",
+        ScalableDimension="ecs:service:DesiredCount",
+        PolicyType="TargetTrackingScaling",
+        TargetTrackingScalingPolicyConfiguration={
+            "TargetValue": 3000.0,
+            "PredefinedMetricSpecification": {
+                "PredefinedMetricType": "ALBRequestCountPerTarget",
+                "ResourceLabel": "app/web/0123456789abcdef/targetgroup/web/0123456789abcdef",
+            },
+            "ScaleOutCooldown": 60,
+        },
+    )
+    wrong = _wrong("request-tracking", solved)
+    assert list(wrong) == ["ResourceLabel"]
+    expected, found = wrong["ResourceLabel"]
+    assert expected.startswith("app/web/") and "/targetgroup/web/" in expected
+    assert found.endswith("0123456789abcdef")
+
+
+def test_the_unrepaired_memory_policy_fails_on_its_setting_and_its_behaviour(
+    solved: AccountReader, sandbox: Any
+) -> None:
+    sandbox.client("application-autoscaling").put_scaling_policy(
+        PolicyName="memory-guard",
+        ServiceNamespace="ecs",
+        ResourceId="service/lab/web",
+        ScalableDimension="ecs:service:DesiredCount",
+        PolicyType="TargetTrackingScaling",
+        TargetTrackingScalingPolicyConfiguration={
+            "TargetValue": 35.0,
+            "PredefinedMetricSpecification": {
+                "PredefinedMetricType": "ECSServiceAverageMemoryUtilization"
+            },
+            "DisableScaleIn": True,
+        },
+    )
+    wrong = _wrong("repair-scale-in", solved)
+    assert wrong["policies with DisableScaleIn"] == ("none", "memory-guard")
+    assert wrong["memory-guard TargetValue"][1] == "35.0"
+    assert wrong["tasks at 23:30 UTC (simulated)"][0] == "MinCapacity (2)"
+    assert int(wrong["tasks at 23:30 UTC (simulated)"][1]) > 2
+
+
+def test_predictions_are_judged_against_a_replay_of_the_learners_own_policies(
+    solved: AccountReader, sandbox: Any
+) -> None:
+    ssm, aas = sandbox.client("ssm"), sandbox.client("application-autoscaling")
+    ssm.put_parameter(Name=PREDICTIONS["desired-at-1015"], Value="7", Type="String", Overwrite=True)
+    assert _wrong("predict-1015", solved) == {
+        "desired count at 10:15": ("what the simulator gives for your policies", "7")
+    }
+    # A lower maximum changes the simulation, so the same true answer no longer holds.
+    for name in ("office-open", "office-close"):
+        aas.delete_scheduled_action(
+            ServiceNamespace="ecs",
+            ScheduledActionName=name,
+            ResourceId="service/lab/web",
+            ScalableDimension="ecs:service:DesiredCount",
+        )
+    aas.register_scalable_target(
+        ServiceNamespace="ecs",
+        ResourceId="service/lab/web",
+        ScalableDimension="ecs:service:DesiredCount",
+        MinCapacity=2,
+        MaxCapacity=9,
+    )
+    replay = replay_account(solved)
+    assert max(replay.timeline.column("desired")) == 9
+    ssm.put_parameter(Name=PREDICTIONS["peak"], Value="12", Type="String", Overwrite=True)
+    assert LAB.run("predict-peak", solved).status is Status.FAILED
+    ssm.put_parameter(Name=PREDICTIONS["peak"], Value="9", Type="String", Overwrite=True)
+    assert LAB.run("predict-peak", solved).passed
+    ssm.put_parameter(
+        Name=PREDICTIONS["desired-at-1015"],
+        Value=str(desired_at(replay, 10, 15)),
+        Type="String",
+        Overwrite=True,
+    )
+    assert LAB.run("predict-1015", solved).passed
+
+
+def test_an_unreadable_prediction_says_what_it_wants(solved: AccountReader, sandbox: Any) -> None:
+    sandbox.client("ssm").put_parameter(
+        Name=PREDICTIONS["peak"], Value="about ten", Type="String", Overwrite=True
+    )
+    assert _wrong("predict-peak", solved) == {
+        f"your prediction ({PREDICTIONS['peak']})": ("a whole number", "nothing")
+    }
