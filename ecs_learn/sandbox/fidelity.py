@@ -64,8 +64,14 @@ def _keep_push_order() -> None:
     last = [0.0]
 
     def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        from ecs_learn.sandbox.moto_ext_scaling import virtual_now
+
         original_init(self, *args, **kwargs)
-        now = round(max(time.time(), last[0] + 0.001), 3)
+        virtual = virtual_now()  # the runtime's clock when it runs here, else the wall clock
+        base = virtual if virtual is not None else time.time()
+        if base < last[0] - 1.0:  # the clock was reset or pinned earlier: start again
+            last[0] = 0.0
+        now = round(max(base, last[0] + 0.001), 3)  # strictly in push order
         last[0] = now
         self.image_pushed_at = now
 

@@ -42,6 +42,7 @@ __all__ = [
     "install",
     "record_activities",
     "set_clock",
+    "virtual_now",
 ]
 
 EXT_PATH = "/ecs-learn/ext/scaling"
@@ -97,6 +98,16 @@ def _apply(body: Mapping[str, Any]) -> None:
         backend = applicationautoscaling_backends[ACCOUNT_ID][REGION]
         store: list[dict[str, Any]] = backend.__dict__.setdefault("_ecs_learn_activities", [])
         store.extend(dict(a) for a in body["activities"])
+
+
+def virtual_now() -> float | None:
+    """The runtime's virtual time (epoch seconds) when it runs in this process, else ``None``.
+
+    ``fidelity`` stamps pushed images with it (in push order), so lifecycle rules on
+    ``sinceImagePushed`` follow the virtual clock.
+    """
+    now = _clock.get("now")
+    return now.timestamp() if now is not None else None
 
 
 def handle_server_request(environ: Mapping[str, Any]) -> tuple[str, int]:
@@ -322,12 +333,4 @@ def install() -> None:
             raise
 
     ecr_models.ECRBackend.put_image = put_image  # type: ignore[method-assign]
-    original_image_init = ecr_models.Image.__init__
-
-    def image_init(self: Any, *args: Any, **kwargs: Any) -> None:
-        original_image_init(self, *args, **kwargs)
-        if "now" in _clock:
-            self.image_pushed_at = int(_clock["now"].timestamp())
-
-    ecr_models.Image.__init__ = image_init  # type: ignore[method-assign]
     aas_responses._ecs_learn_ext = True  # type: ignore[attr-defined]

@@ -155,8 +155,14 @@ def test_a_lifecycle_policy_expires_untagged_images_at_the_daily_evaluation(box:
             }
         ),
     )
-    pushed = {i["imagePushedAt"] for i in ecr.describe_images(repositoryName="web")["imageDetails"]}
-    assert pushed == {MONDAY + dt.timedelta(hours=12)}  # on the virtual clock
+    details = ecr.describe_images(repositoryName="web")["imageDetails"]
+    pushed = sorted((i["imagePushedAt"], i.get("imageTags", [])) for i in details)
+    # On the virtual clock, a millisecond apart so that "newest" follows the push order.
+    assert [tags for _, tags in pushed] == [["v1"], []]
+    assert [at - MONDAY for at, _ in pushed] == [
+        dt.timedelta(hours=12),
+        dt.timedelta(hours=12, milliseconds=1),
+    ]
 
     def tags() -> list[list[str]]:
         found = ecr.describe_images(repositoryName="web")["imageDetails"]
