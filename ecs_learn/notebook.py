@@ -157,6 +157,12 @@ class LabSession:
             item = self.lab.get_check(check_id)
         except UnknownCheckError as exc:
             raise LabNotFoundError(str(exc)) from None
+        if not item.owns.describe():
+            return (
+                f"Reset {check_id}: this exercise cannot be started over on its own (it names "
+                "nothing to remove). lab.reset() empties the whole mocked account; then run "
+                "the cells from the top again."
+            )
         removed = remove_owned(item.owns, self.sandbox.client)
         if not removed:
             return f"Reset {check_id}: nothing to remove yet."

@@ -157,6 +157,17 @@ def test_reset_of_one_exercise_removes_only_what_it_owns_and_says_what(
     assert capsys.readouterr().out.strip() == "Reset ec2-task: nothing to remove yet."
 
 
+def test_reset_of_an_exercise_that_owns_nothing_says_so(sandbox: Any, capsys: Any) -> None:
+    lab04 = open_lab("04")
+    try:
+        capsys.readouterr()
+        lab04.reset("asg-capacity-provider")
+        said = capsys.readouterr().out
+    finally:
+        strict.disable()
+    assert "cannot be started over on its own" in said and "lab.reset()" in said
+
+
 def test_a_strict_rejection_keeps_aws_wording_and_explains_elsewhere(lab: Any) -> None:
     """Seen in issue 13: the essay was appended to Error.Message, said twice, not AWS's
     wording, and ended by suggesting ecs_learn.strict.lenient()."""
