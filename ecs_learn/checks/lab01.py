@@ -200,6 +200,7 @@ def task_role(aws: AccountReader) -> Iterator[Requirement | Judged]:
 
 @check(
     "ec2-task",
+    gates=(AWS_ACCEPTS,),
     title="An EC2 task definition with bridge networking and a dynamic host port",
     points={
         "requiresCompatibilities": 0.25,
@@ -259,6 +260,7 @@ def ec2_task(aws: AccountReader) -> Iterator[Requirement | Judged]:
 
 @check(
     "fargate-task",
+    gates=(AWS_ACCEPTS,),
     title="A Fargate task definition with awsvpc, a valid size, logs and both roles",
     points={
         "requiresCompatibilities": 0.25,
@@ -329,6 +331,7 @@ def fargate_task(aws: AccountReader) -> Iterator[Requirement | Judged]:
 
 @check(
     "sidecar-task",
+    gates=(AWS_ACCEPTS,),
     title="Two containers in one task: an essential app and a non-essential sidecar",
     points={
         "containers": 0.2,
@@ -386,6 +389,7 @@ def sidecar_task(aws: AccountReader) -> Iterator[Requirement | Judged]:
 
 @check(
     "repair-task",
+    gates=(AWS_ACCEPTS,),
     title="Repair a task definition that AWS would reject",
     points={
         "requiresCompatibilities": 0.3,

@@ -69,6 +69,7 @@ class Check:
     weights: Mapping[str, float] = field(default_factory=dict)
     owns: Owns = field(default_factory=Owns)
     tags: tuple[str, ...] = ()
+    gates: tuple[str, ...] = ()
 
 
 def check(
@@ -79,10 +80,13 @@ def check(
     hint: str,
     owns: Owns | None = None,
     tags: Iterable[str] = (),
+    gates: Iterable[str] = (),
 ) -> Callable[[CheckFunc], Check]:
     """Declare a check. The function yields :class:`Requirement` s (and at most one
     :class:`Judged`); all must hold to pass. With a points table, each requirement
-    that holds earns the points of its label."""
+    that holds earns the points of its label — unless a requirement named in ``gates``
+    fails, which earns the check nothing (e.g. "AWS accepts it": a resource slipped past
+    AWS's rules is worth no partial credit)."""
     weights = dict(points) if isinstance(points, Mapping) else {}
     total = round(float(sum(weights.values())), 4) if weights else float(points)  # type: ignore[arg-type]
 
@@ -96,6 +100,7 @@ def check(
             weights=weights,
             owns=owns or Owns(),
             tags=tuple(tags),
+            gates=tuple(gates),
         )
 
     return wrap
@@ -166,6 +171,8 @@ def run_check(
         what = next((j.what for j in yielded if isinstance(j, Judged)), "")
         passed = bool(requirements) and all(r.ok for r in requirements)
         points, requirements = _score(item, requirements, passed)
+        if any(not r.ok and r.label in item.gates for r in requirements):
+            points = 0.0
     except Exception as exc:  # the check's own failure, kept apart from the learner's
         return CheckResult(
             **common, status=Status.ERROR, points=0.0, error=f"{type(exc).__name__}: {exc}"

@@ -18,6 +18,7 @@ from ecs_learn.grading.release import student_version
 LAB = get_lab("01")
 SOURCE = LAB.notebook_path
 FULL = {c.id: float(c.points) for c in LAB.checks}
+CODE_CELLS = sum(1 for c in read_notebook(SOURCE)["cells"] if c.get("cell_type") == "code")
 
 Notebook = dict[str, Any]
 
@@ -216,7 +217,7 @@ def cases(folder: Path, listener: tuple[list[str], int], protected: list[str]) -
             zero("execution-role"),
             (
                 "the kernel died in code cell 4 (killed by signal 9 (SIGKILL))",
-                "code cells 5–17 were not run",
+                f"code cells 5–{CODE_CELLS} were not run",
             ),
         ),
         Case(
@@ -244,7 +245,7 @@ def cases(folder: Path, listener: tuple[list[str], int], protected: list[str]) -
             "huge_cell",
             lambda _: append(solution(), "x = 1\n" + "#" * 1_100_000 + "\n"),
             FULL,
-            ("code cell 18 is larger than 1024 KiB and was not run",),
+            (f"code cell {CODE_CELLS + 1} is larger than 1024 KiB and was not run",),
         ),
         Case(
             "iam_lowercase",
@@ -254,9 +255,12 @@ def cases(folder: Path, listener: tuple[list[str], int], protected: list[str]) -
             FULL,
         ),
         Case(
+            # AWS accepts a container with only memoryReservation (moto did not): graded, not
+            # refused; the brief asked for a 256 MiB hard limit, so that one row is missed.
             "ec2_reservation",
             lambda _: replace_in(solution(), 6, '"memory": 256,', '"memoryReservation": 128,'),
-            FULL,
+            {**FULL, "ec2-task": FULL["ec2-task"] - 0.25},
+            ("ec2-task: container memory: expected 256, found 128",),
         ),
         Case("probe", lambda _: append(solution(), PROBE.format(hosts=hosts, port=port)), FULL),
         Case(
