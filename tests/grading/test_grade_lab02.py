@@ -3,15 +3,12 @@
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 
 from ecs_learn.checks import get_lab
-from ecs_learn.grading.grade import grade_folder
-from ecs_learn.grading.notebooks import cell_source, read_notebook, write_notebook
-from ecs_learn.grading.release import student_version
+from ecs_learn.grading.notebooks import cell_source, read_notebook
 from ecs_learn.resources import labs_dir
+from tests.grading.class_of_three import grade_class, unsolve
 
 LAB = get_lab("02")
 SOURCE = labs_dir() / LAB.notebook
@@ -28,20 +25,14 @@ def _partly_wrong() -> dict:  # type: ignore[type-arg]
                 'AssumeRolePolicyDocument=json.dumps(ecs_tasks_trust).replace("ecs-tasks", "ec2")',
             )
         if "fixed = ecs.register_task_definition(" in source:
-            cell.update(
-                student_version({"nbformat": 4, "cells": [copy.deepcopy(cell)]})["cells"][0]
-            )
+            unsolve(cell)
     return nb
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:  # type: ignore[type-arg]
     folder = tmp_path_factory.mktemp("submissions")
-    write_notebook(read_notebook(SOURCE), folder / "correct.ipynb")
-    write_notebook(_partly_wrong(), folder / "partly.ipynb")
-    write_notebook(student_version(read_notebook(SOURCE)), folder / "empty.ipynb")
-    results = grade_folder(folder, LAB, jobs=2, timeout=300)
-    return {r.student: r.to_dict() for r in results}
+    return grade_class(LAB, _partly_wrong(), folder, jobs=2, timeout=300)
 
 
 def test_a_correct_submission_gets_every_point(graded: dict) -> None:  # type: ignore[type-arg]

@@ -3,14 +3,11 @@ kernel against its own moto server, give the expected totals and feedback."""
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 
 from ecs_learn.checks import get_lab
-from ecs_learn.grading.grade import grade_folder
-from ecs_learn.grading.notebooks import cell_source, read_notebook, write_notebook
-from ecs_learn.grading.release import student_version
+from ecs_learn.grading.notebooks import cell_source, read_notebook
+from tests.grading.class_of_three import grade_class, unsolve
 
 LAB = get_lab("07")
 SOURCE = LAB.notebook_path
@@ -26,20 +23,14 @@ def _partly_wrong() -> dict:  # type: ignore[type-arg]
         if '"uploads": "aws-efs-csi-driver"' in source:
             cell["source"] = source.replace("aws-efs-csi-driver", "aws-ebs-csi-driver")
         if 'RoleName="reports-pod-role", PolicyDocument' in source:
-            cell.update(
-                student_version({"nbformat": 4, "cells": [copy.deepcopy(cell)]})["cells"][0]
-            )
+            unsolve(cell)
     return nb
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:  # type: ignore[type-arg]
     folder = tmp_path_factory.mktemp("lab07-submissions")
-    write_notebook(read_notebook(SOURCE), folder / "correct.ipynb")
-    write_notebook(_partly_wrong(), folder / "partly.ipynb")
-    write_notebook(student_version(read_notebook(SOURCE)), folder / "empty.ipynb")
-    results = grade_folder(folder, LAB, jobs=2, timeout=300)
-    return {r.student: r.to_dict() for r in results}
+    return grade_class(LAB, _partly_wrong(), folder, jobs=2, timeout=300)
 
 
 def test_a_correct_submission_gets_every_point(graded: dict) -> None:  # type: ignore[type-arg]
