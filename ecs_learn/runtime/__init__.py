@@ -110,9 +110,11 @@ def attach(*, hook: bool = True) -> Runtime:
     process attaches without the hook (its WSGI wrapper triggers instead).
     """
     global _local
-    from ecs_learn.sandbox import moto_ext
+    from ecs_learn.runtime import lifecycle
+    from ecs_learn.sandbox import moto_ext, moto_ext_scaling
 
     moto_ext.apply()
+    moto_ext_scaling.set_lifecycle_evaluator(lifecycle.preview)
     if _local is None:
         _local = Runtime()
     if hook:
@@ -124,7 +126,10 @@ def attach(*, hook: bool = True) -> Runtime:
 def detach() -> None:
     """Stop running the runtime in this process."""
     global _local
+    from ecs_learn.sandbox import moto_ext_scaling
+
     botocore_layer.remove_hook(HOOK.name)
+    moto_ext_scaling.set_lifecycle_evaluator(None)
     _local = None
 
 
