@@ -17,8 +17,10 @@ from ecs_learn.sandbox import botocore_layer, moto_ext
 
 __all__ = ["DESIRED_STATUSES", "Account", "every_task_arn"]
 
-# ListTasks filters on one desired status, RUNNING when none is named (as AWS does).
-DESIRED_STATUSES = ("RUNNING", "PENDING", "STOPPED")
+# ListTasks filters on one desired status, RUNNING when none is named (as AWS does). A
+# task's desired status here is RUNNING or STOPPED (moto sets no other, nor does the
+# runtime), so these two lists hold every task.
+DESIRED_STATUSES = ("RUNNING", "STOPPED")
 
 
 class Account:
