@@ -179,7 +179,7 @@ class LabSession:
     def show(self) -> Any:
         """A diagram of what is in the account (cluster, services, task definitions,
         roles, load balancers, file systems) and how they connect."""
-        from ecs_learn.ui.diagram import account_diagram
+        from ecs_learn.ui.diagram_read import account_diagram
 
         return account_diagram(self._reader)
 
