@@ -1,6 +1,6 @@
 """Amazon ECS: services, tasks, revisions of a deployment, families, capacity providers, clusters.
 
-A service is scaled to 0 and deleted with ``force``; the runtime then stops its tasks
+A service is deleted with ``force`` (AWS scales it to 0); the runtime then stops its tasks
 (and deregisters them from their target groups) as ECS would. A capacity provider is
 detached from its clusters before it is deleted, and kept while a service that stays still
 places tasks with it (AWS refuses to detach it then).
@@ -87,8 +87,7 @@ def remove_service(client: Client, ref: Service) -> str | None:
     if not active:
         return None
     running = int(active[0].get("runningCount") or 0)
-    if active[0].get("desiredCount"):
-        ecs.update_service(cluster=ref.cluster, service=ref.name, desiredCount=0)
+    # force: AWS scales the service to 0 itself (one call, so the runtime acts once)
     ecs.delete_service(cluster=ref.cluster, service=ref.name, force=True)
     stopping = (
         f" (its {plural(running, 'task')} stop{'s' if running == 1 else ''})" if running else ""
