@@ -38,7 +38,7 @@ from ecs_learn.exercise_reset._common import Client, Kept
 
 __all__ = ["Removal", "remove_owned"]
 
-Remover = Callable[[Client, Any], "str | None"]
+Remover = Callable[[Client, Any], str | None]
 
 REMOVERS: dict[str, Remover] = {
     "ssm_parameters": ssm.remove_parameter,

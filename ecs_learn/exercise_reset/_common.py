@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-__all__ = ["Client", "Kept", "code_of", "plural"]
+__all__ = ["Client", "Kept", "listed", "plural"]
 
 Client = Callable[[str], Any]
 
@@ -18,10 +16,6 @@ class Kept(Exception):
 
 def plural(count: int, word: str, many: str = "") -> str:
     return f"{count} {word if count == 1 else many or word + 's'}"
-
-
-def code_of(err: ClientError) -> str:
-    return str(err.response.get("Error", {}).get("Code", ""))
 
 
 def listed(parts: list[str]) -> str:
