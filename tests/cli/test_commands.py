@@ -15,7 +15,8 @@ from ecs_learn.errors import EcsLearnError
 
 
 def _declared(area: typer.Typer) -> set[str]:
-    return {info.name for info in (*area.registered_commands, *area.registered_groups) if info.name}
+    return {info.name for info in (*area.registered_commands, *area.registered_groups)
+            if info.name}
 
 
 @pytest.mark.parametrize("name", sorted(AREAS))
@@ -58,16 +59,11 @@ def _app_raising(error: BaseException) -> typer.Typer:
 
 @pytest.mark.parametrize(
     ("error", "code"),
-    [
-        (_Broken("the banks are broken"), 1),
-        (_Missing("no lab 'x'"), 2),
-        (CliError("--format must be human"), 2),
-        (CliError("3 problems", code=1), 1),
-    ],
+    [(_Broken("the banks are broken"), 1), (_Missing("no lab 'x'"), 2),
+     (CliError("--format must be human"), 2), (CliError("3 problems", code=1), 1)],
 )
 def test_an_ecs_learn_error_is_one_line_on_stderr_and_an_exit_status(
-    error: EcsLearnError, code: int
-) -> None:
+        error: EcsLearnError, code: int) -> None:
     result = CliRunner().invoke(_app_raising(error), ["fail"])
     assert result.exit_code == code
     assert result.stdout == "before\n"

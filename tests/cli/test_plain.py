@@ -28,22 +28,10 @@ print("pydantic imported:", "pydantic" in sys.modules, file=sys.stderr)
 
 
 def _pydantic_imported(*args: str, stdin: str = "", home: str, shows: str) -> bool:
-    env = {
-        **os.environ,
-        "ECS_LEARN_HOME": home,
-        "ECS_LEARN_NOW": "2026-01-05T09:00:00+00:00",
-        "ECS_LEARN_FSRS_FUZZ": "0",
-        "ECS_LEARN_QUIZZES": str(SAMPLE_BANKS),
-    }
-    run = subprocess.run(
-        [sys.executable, "-c", _PROBE, *args],
-        input=stdin,
-        env=env,
-        text=True,
-        capture_output=True,
-        timeout=60,
-        cwd=REPO,
-    )
+    env = {**os.environ, "ECS_LEARN_HOME": home, "ECS_LEARN_NOW": "2026-01-05T09:00:00+00:00",
+           "ECS_LEARN_FSRS_FUZZ": "0", "ECS_LEARN_QUIZZES": str(SAMPLE_BANKS)}
+    run = subprocess.run([sys.executable, "-c", _PROBE, *args], input=stdin, env=env,
+                         text=True, capture_output=True, timeout=60, cwd=REPO)
     assert shows in run.stdout, run.stdout[-2000:] + run.stderr[-2000:]  # it did run
     lines = run.stderr.splitlines()
     assert lines and lines[-1].startswith("pydantic imported:"), run.stderr[-2000:]
@@ -53,15 +41,12 @@ def _pydantic_imported(*args: str, stdin: str = "", home: str, shows: str) -> bo
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "stdin", "shows"),
-    [
-        (("quiz", "--topic", "iam-roles", "--count", "1", "--seed", "1"), "1\n", "Score: "),
-        (("cards", "--new-per-day", "1"), "3\n", "Reviewed 1 of 1 cards."),
-        (("stats", "--json"), "", '"total"'),
-    ],
+    [(("quiz", "--topic", "iam-roles", "--count", "1", "--seed", "1"), "1\n", "Score: "),
+     (("cards", "--new-per-day", "1"), "3\n", "Reviewed 1 of 1 cards."),
+     (("stats", "--json"), "", '"total"')],
 )
 def test_the_quiz_commands_run_without_importing_pydantic(
-    args: tuple[str, ...], stdin: str, shows: str, tmp_path: Path
-) -> None:
+        args: tuple[str, ...], stdin: str, shows: str, tmp_path: Path) -> None:
     assert not _pydantic_imported(*args, stdin=stdin, home=str(tmp_path), shows=shows)
 
 

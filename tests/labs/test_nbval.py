@@ -29,7 +29,9 @@ def test_the_instructor_source_passes_every_cell(entry: object, tmp_path: Path) 
 
 
 @pytest.mark.parametrize("entry", STANDARD, ids=[e.id for e in STANDARD])
-def test_the_student_version_fails_exactly_its_check_cells(entry: object, tmp_path: Path) -> None:
+def test_the_student_version_fails_exactly_its_check_cells(
+    entry: object, tmp_path: Path
+) -> None:
     source = labs_dir() / entry.notebook  # type: ignore[attr-defined]
     student = release_notebook(source, tmp_path / "student" / source.name)
     outcomes = nbval(student, tmp_path)

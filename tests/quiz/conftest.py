@@ -19,7 +19,6 @@ BAD_BANKS = DATA / "bad"
 FROZEN_NOW = "2026-01-05T09:00:00+00:00"
 REPO = Path(__file__).resolve().parents[2]
 
-
 def build_app() -> typer.Typer:
     """The real CLI app with every command."""
     from ecs_learn.cli import make_app
@@ -54,9 +53,8 @@ RunCli = Callable[..., Result]
 def run_cli(env: dict[str, str]) -> RunCli:
     def run(*args: str, input: str | None = None, **extra_env: str) -> Result:
         runner = CliRunner()
-        return runner.invoke(
-            _APP, list(args), input=input, env={**env, **extra_env}, catch_exceptions=False
-        )
+        return runner.invoke(_APP, list(args), input=input, env={**env, **extra_env},
+                             catch_exceptions=False)
 
     return run
 
@@ -66,15 +64,7 @@ def subprocess_env(env: dict[str, str]) -> Iterator[dict[str, str]]:
     yield {**os.environ, **env, "PYTHONUNBUFFERED": "1"}
 
 
-def run_subprocess(
-    args: list[str], env: dict[str, str], input: str = "", timeout: float = 30
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*cli_command(), *args],
-        input=input,
-        env=env,
-        text=True,
-        capture_output=True,
-        timeout=timeout,
-        cwd=REPO,
-    )
+def run_subprocess(args: list[str], env: dict[str, str], input: str = "",
+                   timeout: float = 30) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*cli_command(), *args], input=input, env=env, text=True,
+                          capture_output=True, timeout=timeout, cwd=REPO)

@@ -20,7 +20,8 @@ from .conftest import BAD_BANKS, FROZEN_NOW, SAMPLE_BANKS, RunCli
 
 
 def _progress(env: dict[str, str]) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((Path(env["ECS_LEARN_HOME"]) / "progress.json").read_text())
+    data: dict[str, Any] = json.loads((Path(env["ECS_LEARN_HOME"]) / "progress.json")
+                                      .read_text())
     return data
 
 
@@ -35,30 +36,16 @@ def _right(question: Any) -> str:
 
 
 def _wrong(question: Any) -> str:
-    return str(
-        next(
-            n
-            for n in range(1, len(question.choices) + 1)
-            if frozenset({n}) != question.correct_numbers
-        )
-    )
+    return str(next(n for n in range(1, len(question.choices) + 1)
+                    if frozenset({n}) != question.correct_numbers))
 
 
 def test_quiz_session_gives_feedback_scores_and_records_each_answer(
-    run_cli: RunCli, env: dict[str, str]
-) -> None:
+        run_cli: RunCli, env: dict[str, str]) -> None:
     questions = _planned("launch-types", 3, seed=7)
     typed = [_right(questions[0]), _wrong(questions[1]), _right(questions[2])]
-    result = run_cli(
-        "quiz",
-        "--topic",
-        "launch-types",
-        "--count",
-        "3",
-        "--seed",
-        "7",
-        input="\n".join(typed) + "\n",
-    )
+    result = run_cli("quiz", "--topic", "launch-types", "--count", "3", "--seed", "7",
+                     input="\n".join(typed) + "\n")
     assert result.exit_code == 0, result.output
     assert result.stdout.count("✔ Correct.") == 2
     assert result.stdout.count("✘ Not quite.") == 1
@@ -69,15 +56,15 @@ def test_quiz_session_gives_feedback_scores_and_records_each_answer(
         assert "Erratum — your notes say: Fargate tasks can use bridge mode." in result.stdout
     items = _progress(env)["items"]
     ratings = {q.item.id: items[q.item.id]["reviews"][0]["rating"] for q in questions}
-    assert ratings == {questions[0].item.id: 3, questions[1].item.id: 1, questions[2].item.id: 3}
+    assert ratings == {questions[0].item.id: 3, questions[1].item.id: 1,
+                       questions[2].item.id: 3}
     assert {r["source"] for i in items.values() for r in i["reviews"]} == {"quiz"}
 
 
 def test_quiz_choices_are_shuffled_and_numbered(run_cli: RunCli) -> None:
     [question] = _planned("iam-roles", 1, seed=3)
-    result = run_cli(
-        "quiz", "-t", "iam-roles", "-n", "1", "--seed", "3", "--answers", _right(question)
-    )
+    result = run_cli("quiz", "-t", "iam-roles", "-n", "1", "--seed", "3",
+                     "--answers", _right(question))
     for number, choice in enumerate(question.choices, 1):
         assert f"  {number}) {choice}\n" in result.stdout
     assert "Score: 1/1 (100%)" in result.stdout
@@ -86,22 +73,15 @@ def test_quiz_choices_are_shuffled_and_numbered(run_cli: RunCli) -> None:
 def test_answers_option_takes_multiple_choice_answers(run_cli: RunCli) -> None:
     questions = _planned("launch-types", 3, seed=11)
     answers = ";".join(_right(q) for q in questions)  # ";" because "1,3" is one answer
-    result = run_cli("quiz", "-t", "launch-types", "-n", "3", "--seed", "11", "--answers", answers)
+    result = run_cli("quiz", "-t", "launch-types", "-n", "3", "--seed", "11",
+                     "--answers", answers)
     assert "Score: 3/3 (100%)" in result.stdout, result.stdout
 
 
 def test_bad_input_is_asked_again(run_cli: RunCli) -> None:
     [question] = _planned("iam-roles", 1, seed=5)
-    result = run_cli(
-        "quiz",
-        "-t",
-        "iam-roles",
-        "-n",
-        "1",
-        "--seed",
-        "5",
-        input=f"9\nfoo\n1,2\n{_right(question)}\n",
-    )
+    result = run_cli("quiz", "-t", "iam-roles", "-n", "1", "--seed", "5",
+                     input=f"9\nfoo\n1,2\n{_right(question)}\n")
     assert "'9' is not a choice; type a number from 1 to" in result.stdout
     assert "'foo' is not a choice" in result.stdout
     assert "this question has a single answer" in result.stdout
@@ -109,8 +89,7 @@ def test_bad_input_is_asked_again(run_cli: RunCli) -> None:
 
 
 def test_end_of_input_ends_the_session_and_keeps_what_was_answered(
-    run_cli: RunCli, env: dict[str, str]
-) -> None:
+        run_cli: RunCli, env: dict[str, str]) -> None:
     questions = _planned(None, 4, seed=1)
     result = run_cli("quiz", "-n", "4", "--seed", "1", input=_right(questions[0]) + "\n")
     assert result.exit_code == 0
@@ -128,9 +107,8 @@ def test_card_schedule_follows_fsrs_exactly(run_cli: RunCli, env: dict[str, str]
     when = start
     for step, rating in enumerate((3, 3, 1, 3, 4, 2)):
         new = "1" if step == 0 else "0"  # after the first, only the due card is shown
-        result = run_cli(
-            "cards", "--new-per-day", new, "--answers", f";{rating}", "--now", when.isoformat()
-        )
+        result = run_cli("cards", "--new-per-day", new, "--answers", f";{rating}",
+                         "--now", when.isoformat())
         assert result.exit_code == 0, result.output
         assert "Card 1 of 1" in result.stdout and item_id in result.stdout
         reference, _ = scheduler.review_card(reference, fsrs.Rating(rating), when)
@@ -145,8 +123,7 @@ def test_card_schedule_follows_fsrs_exactly(run_cli: RunCli, env: dict[str, str]
 
 
 def test_cards_show_due_cards_first_and_limit_new_cards_per_day(
-    run_cli: RunCli, env: dict[str, str]
-) -> None:
+        run_cli: RunCli, env: dict[str, str]) -> None:
     first = run_cli("cards", "--new-per-day", "2", "--answers", ";1;;3")  # Enter, then a rating
     assert "0 due, 2 new" in first.stdout
     assert "Card 1 of 2 · new · iam-roles/pull-image" in first.stdout
@@ -165,9 +142,8 @@ def test_cards_show_due_cards_first_and_limit_new_cards_per_day(
 
 def test_cards_show_the_answer_as_the_back_of_choice_items(run_cli: RunCli) -> None:
     """A choice card takes a typed choice (graded like a quiz), or Enter to look and rate."""
-    result = run_cli(
-        "cards", "--topic", "launch-types", "--new-per-day", "2", "--answers", ";2;;good"
-    )
+    result = run_cli("cards", "--topic", "launch-types", "--new-per-day", "2",
+                     "--answers", ";2;;good")
     assert "Answer: awsvpc" in result.stdout
     assert "Answer: No EC2 instances to manage; Billed per task vCPU and memory" in result.stdout
     assert "Good. Next review: 2026-01-05 09:10 UTC (in 10 min)" in result.stdout
@@ -178,14 +154,14 @@ def test_a_typed_choice_on_a_card_is_graded_not_ignored(run_cli: RunCli) -> None
     first = run_cli("cards", "--topic", "launch-types", "--new-per-day", "1", "--answers", "q")
     choices = [line.strip() for line in first.stdout.splitlines() if line.startswith("  ")]
     right = next(c.split(")")[0] for c in choices if c.endswith(") awsvpc"))
-    result = run_cli("cards", "--topic", "launch-types", "--new-per-day", "1", "--answers", right)
+    result = run_cli("cards", "--topic", "launch-types", "--new-per-day", "1",
+                     "--answers", right)
     assert "✔ Correct." in result.stdout and "Answer: awsvpc" in result.stdout
     assert "Good. Next review" in result.stdout  # graded, not asked to rate itself
 
 
 def test_corrupt_progress_is_reported_set_aside_and_the_session_goes_on(
-    run_cli: RunCli, env: dict[str, str]
-) -> None:
+        run_cli: RunCli, env: dict[str, str]) -> None:
     home = Path(env["ECS_LEARN_HOME"])
     home.mkdir(parents=True)
     (home / "progress.json").write_text('{"version": 1, "items": {"x": ')
@@ -199,21 +175,12 @@ def test_corrupt_progress_is_reported_set_aside_and_the_session_goes_on(
 
 
 def test_stats_report_due_learned_accuracy_and_weakest_topics(
-    run_cli: RunCli, env: dict[str, str]
-) -> None:
+        run_cli: RunCli, env: dict[str, str]) -> None:
     run_cli("cards", "--new-per-day", "3", "--answers", ";1;;3;4")
     data = json.loads(run_cli("stats", "--json").stdout)
-    assert data["total"] == {
-        "topic": "all",
-        "items": 7,
-        "new": 4,
-        "learning": 2,
-        "learned": 1,
-        "due": 0,
-        "reviews": 3,
-        "correct": 2,
-        "accuracy": 2 / 3,
-    }
+    assert data["total"] == {"topic": "all", "items": 7, "new": 4, "learning": 2,
+                             "learned": 1, "due": 0, "reviews": 3, "correct": 2,
+                             "accuracy": 2 / 3}
     # Seen in issue 13: "Weakest topics" was named after one answer; it needs 5 now.
     assert data["weakest"] == []
     assert data["labs"][0]["lab_id"] == "01" and data["labs"][0]["last"] is None
@@ -233,12 +200,8 @@ def test_quiz_list_json_names_every_item(run_cli: RunCli) -> None:
     result = run_cli("quiz", "list", "--json")
     rows = json.loads(result.stdout)
     assert len(rows) == 7
-    assert rows[0] == {
-        "id": "iam-roles/pull-image",
-        "type": "scenario",
-        "topic": "iam-roles",
-        "section": "iam-roles-execution-role",
-    }
+    assert rows[0] == {"id": "iam-roles/pull-image", "type": "scenario",
+                       "topic": "iam-roles", "section": "iam-roles-execution-role"}
     assert "launch-types/fargate-facts" in run_cli("quiz", "list").stdout
 
 
@@ -247,10 +210,8 @@ def test_quiz_validate_exit_codes_and_messages(run_cli: RunCli) -> None:
     assert good.exit_code == 0 and "2 bank(s), 7 items: valid" in good.stdout
     bad = run_cli("quiz", "validate", str(BAD_BANKS))
     assert bad.exit_code == 1
-    assert (
-        "many-errors.yaml:16: items[1].answer: answer 'aws-vpc' is not one of the choices"
+    assert "many-errors.yaml:16: items[1].answer: answer 'aws-vpc' is not one of the choices" \
         in bad.stderr
-    )
     assert "broken-yaml.yaml:8: invalid YAML" in bad.stderr
     assert "error: 13 problems in 3 file(s)" in bad.stderr
     assert "Traceback" not in bad.output

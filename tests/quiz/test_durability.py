@@ -34,18 +34,10 @@ def _wait_for(home: Path, total: int, timeout: float = 10) -> None:
         time.sleep(0.02)
 
 
-def _start(
-    env: dict[str, str], *args: str, stdout: int = subprocess.DEVNULL
-) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [*cli_command(), *args],
-        stdin=subprocess.PIPE,
-        stdout=stdout,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=REPO,
-    )
+def _start(env: dict[str, str], *args: str,
+           stdout: int = subprocess.DEVNULL) -> subprocess.Popen[str]:
+    return subprocess.Popen([*cli_command(), *args], stdin=subprocess.PIPE, stdout=stdout,
+                            stderr=subprocess.PIPE, text=True, env=env, cwd=REPO)
 
 
 def _await_prompt(process: subprocess.Popen[str], prompt: bytes = b"q to quit)") -> None:
@@ -72,8 +64,7 @@ def _rate(process: subprocess.Popen[str], rating: str) -> None:
 
 
 def test_sigkill_during_a_write_loses_at_most_the_review_in_flight(
-    subprocess_env: dict[str, str],
-) -> None:
+        subprocess_env: dict[str, str]) -> None:
     home = Path(subprocess_env["ECS_LEARN_HOME"])
     env = {**subprocess_env, "ECS_LEARN_DEBUG_PAUSE_BEFORE_REPLACE": "0.5"}
     session = _start(env, "cards", "--new-per-day", "7")
@@ -100,8 +91,7 @@ def test_sigkill_during_a_write_loses_at_most_the_review_in_flight(
 
 
 def test_sigkill_while_waiting_for_an_answer_keeps_every_given_review(
-    subprocess_env: dict[str, str],
-) -> None:
+        subprocess_env: dict[str, str]) -> None:
     home = Path(subprocess_env["ECS_LEARN_HOME"])
     session = _start(subprocess_env, "quiz", "--count", "5", "--seed", "2")
     try:
@@ -144,57 +134,28 @@ def test_two_sessions_at_once_keep_all_their_reviews(subprocess_env: dict[str, s
         assert [r["rating"] for r in entry["reviews"]] == [3, 1]
 
 
-HEAVY = (
-    "boto3",
-    "botocore",
-    "moto",
-    "nbformat",
-    "nbclient",
-    "jsonschema",
-    "jupyter",
-    "jupyter_client",
-    "jupyterlab",
-    "ipykernel",
-    "ipywidgets",
-    "IPython",
-    "genanki",
-)
+HEAVY = ("boto3", "botocore", "moto", "nbformat", "nbclient", "jsonschema", "jupyter",
+         "jupyter_client", "jupyterlab", "ipykernel", "ipywidgets", "IPython", "genanki")
 
 
 def test_the_quiz_path_imports_nothing_heavy(subprocess_env: dict[str, str]) -> None:
     for _ in range(2):  # first run validates and caches the banks; second reads the cache
         process = subprocess.run(
-            [
-                *cli_command()[:1],
-                "-X",
-                "importtime",
-                *cli_command()[1:],
-                "quiz",
-                "--count",
-                "1",
-                "--answers",
-                "1",
-            ],
-            env=subprocess_env,
-            text=True,
-            capture_output=True,
-            timeout=60,
-            cwd=REPO,
-        )
+            [*cli_command()[:1], "-X", "importtime", *cli_command()[1:], "quiz", "--count",
+             "1", "--answers", "1"], env=subprocess_env, text=True, capture_output=True,
+            timeout=60, cwd=REPO)
         assert process.returncode == 0, process.stderr[-2000:]
         assert "Score: " in process.stdout
-        imported = {
-            line.split("|")[-1].strip().split(".")[0]
-            for line in process.stderr.splitlines()
-            if line.startswith("import time:")
-        }
+        imported = {line.split("|")[-1].strip().split(".")[0]
+                    for line in process.stderr.splitlines() if line.startswith("import time:")}
         assert "typer" in imported and "ecs_learn" in imported
         assert not imported & set(HEAVY), sorted(imported & set(HEAVY))
     assert list(Path(subprocess_env["ECS_LEARN_HOME"], "cache").glob("banks-*.json"))
 
 
 def test_a_real_process_runs_a_session_from_stdin(subprocess_env: dict[str, str]) -> None:
-    result = run_subprocess(["quiz", "--count", "2", "--seed", "4"], subprocess_env, input="1\n2\n")
+    result = run_subprocess(["quiz", "--count", "2", "--seed", "4"], subprocess_env,
+                            input="1\n2\n")
     assert result.returncode == 0, result.stderr
     assert "Question 2 of 2" in result.stdout and "Score: " in result.stdout
     assert os.path.exists(Path(subprocess_env["ECS_LEARN_HOME"]) / "progress.json")

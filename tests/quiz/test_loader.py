@@ -36,17 +36,17 @@ def test_catalog_gives_items_by_topic_and_rejects_unknown_topics() -> None:
 
 
 EXPECTED_BAD = {
-    ("broken-yaml.yaml", 8, ""),  # bad YAML, with its line
-    ("many-errors.yaml", 4, "items[0]"),  # missing field (explanation)
-    ("many-errors.yaml", 16, "items[1].answer"),  # answer not among the choices
-    ("many-errors.yaml", 22, "items[2].prompt"),  # wrong type (number)
-    ("many-errors.yaml", 23, "items[2].choices[2]"),  # wrong type in a list
-    ("many-errors.yaml", 24, "items[2].answer"),  # multiple needs a list
-    ("many-errors.yaml", 27, "items[3].id"),  # duplicate id
-    ("many-errors.yaml", 29, "items[3].section"),  # no such anchor in notes.md
-    ("many-errors.yaml", 34, "items[4].id"),  # id prefix is not the topic
-    ("many-errors.yaml", 35, "items[4].type"),  # unknown type
-    ("wrong-stem.yaml", 1, "topic"),  # topic is not the file stem
+    ("broken-yaml.yaml", 8, ""),                          # bad YAML, with its line
+    ("many-errors.yaml", 4, "items[0]"),                  # missing field (explanation)
+    ("many-errors.yaml", 16, "items[1].answer"),          # answer not among the choices
+    ("many-errors.yaml", 22, "items[2].prompt"),          # wrong type (number)
+    ("many-errors.yaml", 23, "items[2].choices[2]"),      # wrong type in a list
+    ("many-errors.yaml", 24, "items[2].answer"),          # multiple needs a list
+    ("many-errors.yaml", 27, "items[3].id"),              # duplicate id
+    ("many-errors.yaml", 29, "items[3].section"),         # no such anchor in notes.md
+    ("many-errors.yaml", 34, "items[4].id"),              # id prefix is not the topic
+    ("many-errors.yaml", 35, "items[4].type"),            # unknown type
+    ("wrong-stem.yaml", 1, "topic"),                      # topic is not the file stem
 }
 
 
@@ -57,12 +57,8 @@ def test_malformed_banks_report_every_problem_with_file_line_and_field(use_schem
     assert _where(result.problems) >= EXPECTED_BAD
     extra = _where(result.problems) - EXPECTED_BAD
     # duplicate choices and an unknown field: both checkers flag them, each in its words
-    assert {path for _, _, path in extra} <= {
-        "items[5]",
-        "items[5].choices",
-        "items[5].choices[1]",
-        "items[5].colour",
-    }
+    assert {path for _, _, path in extra} <= {"items[5]", "items[5].choices",
+                                              "items[5].choices[1]", "items[5].colour"}
     assert len(extra) == 2
     messages = "\n".join(str(p) for p in result.problems)
     assert "'aws-vpc' is not one of the choices" in messages
@@ -81,11 +77,8 @@ def test_fast_messages_name_the_problem_plainly() -> None:
 def test_ids_must_be_unique_across_banks(tmp_path: Path) -> None:
     shutil.copy(SAMPLE_BANKS / "notes.md", tmp_path)
     shutil.copy(SAMPLE_BANKS / "launch-types.yaml", tmp_path)
-    clash = (
-        (SAMPLE_BANKS / "iam-roles.yaml")
-        .read_text()
-        .replace("id: iam-roles/trust", "id: iam-roles/pull-image")
-    )
+    clash = (SAMPLE_BANKS / "iam-roles.yaml").read_text().replace(
+        "id: iam-roles/trust", "id: iam-roles/pull-image")
     (tmp_path / "iam-roles.yaml").write_text(clash)
     problems = validate(tmp_path).problems
     assert [(p.path, p.line) for p in problems] == [("items[2].id", 20)]
@@ -93,11 +86,8 @@ def test_ids_must_be_unique_across_banks(tmp_path: Path) -> None:
 
 
 def test_duplicate_yaml_keys_and_missing_notes_are_reported(tmp_path: Path) -> None:
-    text = (
-        (SAMPLE_BANKS / "iam-roles.yaml")
-        .read_text()
-        .replace('    answer: "Task role"\n', '    answer: "Task role"\n    answer: "Task role"\n')
-    )
+    text = (SAMPLE_BANKS / "iam-roles.yaml").read_text().replace(
+        '    answer: "Task role"\n', '    answer: "Task role"\n    answer: "Task role"\n')
     (tmp_path / "iam-roles.yaml").write_text(text)
     problems = validate(tmp_path).problems
     messages = [str(p) for p in problems]

@@ -10,9 +10,8 @@ from ecs_learn.quiz import Bank, Erratum, Item, ItemType
 from ecs_learn.quiz.model import ItemDict
 from ecs_learn.quiz.schema import bank_schema
 
-_text = st.text(
-    st.characters(min_codepoint=32, max_codepoint=0x2FF), min_size=1, max_size=20
-).filter(lambda s: s.strip() != "")
+_text = st.text(st.characters(min_codepoint=32, max_codepoint=0x2FF), min_size=1,
+                max_size=20).filter(lambda s: s.strip() != "")
 _slug = st.from_regex(r"[a-z0-9][a-z0-9-]{0,10}", fullmatch=True)
 
 
@@ -30,14 +29,8 @@ def items(draw: st.DrawFn, topic: str = "launch-types") -> Item:
         answers = (draw(_text),)
     erratum = draw(st.none() | st.builds(Erratum, _text, _text))
     return Item(
-        id=f"{topic}/{draw(_slug)}",
-        type=kind,
-        section=draw(_slug),
-        prompt=draw(_text),
-        answers=answers,
-        explanation=draw(_text),
-        choices=choices,
-        erratum=erratum,
+        id=f"{topic}/{draw(_slug)}", type=kind, section=draw(_slug), prompt=draw(_text),
+        answers=answers, explanation=draw(_text), choices=choices, erratum=erratum,
         tags=tuple(draw(st.lists(_slug, max_size=3, unique=True))),
     )
 
@@ -56,15 +49,8 @@ def test_a_bank_of_generated_items_is_schema_valid_and_round_trips(generated: li
 
 
 def test_single_answer_is_written_as_text_and_multiple_as_a_list() -> None:
-    single: ItemDict = {
-        "id": "t/a",
-        "type": "single",
-        "section": "s",
-        "prompt": "p",
-        "choices": ["x", "y"],
-        "answer": "y",
-        "explanation": "e",
-    }
+    single: ItemDict = {"id": "t/a", "type": "single", "section": "s", "prompt": "p",
+                        "choices": ["x", "y"], "answer": "y", "explanation": "e"}
     multiple: ItemDict = {**single, "type": "multiple", "answer": ["x", "y"]}
     assert Item.from_dict(single).answers == ("y",)
     assert Item.from_dict(single).to_dict() == single

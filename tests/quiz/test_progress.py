@@ -20,8 +20,7 @@ def test_a_review_is_stored_as_the_fsrs_card_and_log(tmp_path: Path) -> None:
     store = ProgressStore(tmp_path)
     result = store.record("t/a", 3, NOW, scheduler=build_scheduler(fuzz=False), source="cards")
     card, log = fsrs.Scheduler(enable_fuzzing=False).review_card(
-        fsrs.Card(card_id=card_id_for("t/a"), due=NOW), fsrs.Rating.Good, NOW
-    )
+        fsrs.Card(card_id=card_id_for("t/a"), due=NOW), fsrs.Rating.Good, NOW)
     assert result.card == card.to_dict()
     assert result.review == {**log.to_dict(), "source": "cards"}
     progress = store.load()
@@ -42,13 +41,8 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
     def review(worker: int) -> None:
         store = ProgressStore(tmp_path)  # one store per "session"
         for n in range(10):
-            store.record(
-                f"t/item-{n % 3}",
-                1 + (worker + n) % 4,
-                NOW,
-                scheduler=scheduler,
-                source=f"w{worker}",
-            )
+            store.record(f"t/item-{n % 3}", 1 + (worker + n) % 4, NOW, scheduler=scheduler,
+                         source=f"w{worker}")
 
     threads = [threading.Thread(target=review, args=(w,)) for w in range(4)]
     for thread in threads:
@@ -59,18 +53,14 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
     assert sum(len(entry["reviews"]) for entry in items.values()) == 40
 
 
-@pytest.mark.parametrize(
-    "content, reason",
-    [
-        ("not json", "invalid JSON"),
-        ("[]", "not a JSON object"),
-        ('{"version": 9, "items": {}}', "unknown format version 9"),
-        ('{"version": 1, "items": {"t/a": {"card": {}, "reviews": []}}}', "unreadable card"),
-    ],
-)
-def test_a_corrupt_file_is_set_aside_and_reported(
-    tmp_path: Path, content: str, reason: str
-) -> None:
+@pytest.mark.parametrize("content, reason", [
+    ("not json", "invalid JSON"),
+    ("[]", "not a JSON object"),
+    ('{"version": 9, "items": {}}', "unknown format version 9"),
+    ('{"version": 1, "items": {"t/a": {"card": {}, "reviews": []}}}', "unreadable card"),
+])
+def test_a_corrupt_file_is_set_aside_and_reported(tmp_path: Path, content: str,
+                                                  reason: str) -> None:
     (tmp_path / "progress.json").write_text(content)
     told: list[CorruptProgress] = []
     store = ProgressStore(tmp_path, on_corrupt=told.append)
@@ -92,8 +82,7 @@ def test_a_failed_write_leaves_the_previous_file_intact(tmp_path: Path) -> None:
         raise OSError(28, "No space left on device")
 
     with pytest.raises(ProgressError, match="No space left on device"):
-        ProgressStore(tmp_path, before_replace=crash).record(
-            "t/b", 3, NOW, scheduler=scheduler, source="quiz"
-        )
+        ProgressStore(tmp_path, before_replace=crash).record("t/b", 3, NOW,
+                                                             scheduler=scheduler, source="quiz")
     assert (tmp_path / "progress.json").read_text() == before
     assert not list(tmp_path.glob(".progress.json.*"))

@@ -20,13 +20,8 @@ def test_a_right_answer_is_good_and_a_wrong_one_again() -> None:
 
 @pytest.mark.parametrize(
     ("text", "rating"),
-    [
-        ("1", Rating.Again),
-        (" 4 ", Rating.Easy),
-        ("good", Rating.Good),
-        ("H", Rating.Hard),
-        ("ea", Rating.Easy),
-    ],
+    [("1", Rating.Again), (" 4 ", Rating.Easy), ("good", Rating.Good), ("H", Rating.Hard),
+     ("ea", Rating.Easy)],
 )
 def test_ratings_parse_from_numbers_and_names(text: str, rating: Rating) -> None:
     assert parse_rating(text) is rating

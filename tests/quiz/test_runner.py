@@ -48,23 +48,11 @@ class Script:
         return self.answers.pop(0) if self.answers else None
 
 
-def _runner(
-    tmp_path: Path,
-    answers: Iterable[str],
-    catalog: Catalog | None = None,
-    pause: bool = False,
-    now: datetime = NOW,
-) -> tuple[SessionRunner, Recorder, Script]:
+def _runner(tmp_path: Path, answers: Iterable[str], catalog: Catalog | None = None,
+            pause: bool = False, now: datetime = NOW) -> tuple[SessionRunner, Recorder, Script]:
     out, script = Recorder(), Script(answers)
-    runner = SessionRunner(
-        catalog or load_catalog(SAMPLE_BANKS),
-        ProgressStore(tmp_path),
-        script,
-        out,
-        lambda: now,
-        fuzz=False,
-        pause=pause,
-    )
+    runner = SessionRunner(catalog or load_catalog(SAMPLE_BANKS), ProgressStore(tmp_path),
+                           script, out, lambda: now, fuzz=False, pause=pause)
     return runner, out, script
 
 
@@ -77,27 +65,19 @@ def _right(question: Question) -> str:
 
 
 def _wrong(question: Question) -> str:
-    return str(
-        next(
-            n
-            for n in range(1, len(question.choices) + 1)
-            if frozenset({n}) != question.correct_numbers
-        )
-    )
+    return str(next(n for n in range(1, len(question.choices) + 1)
+                    if frozenset({n}) != question.correct_numbers))
 
 
 def _ratings(store: ProgressStore) -> dict[str, list[int]]:
-    return {
-        item_id: [r["rating"] for r in entry["reviews"]]
-        for item_id, entry in store.load().items.items()
-    }
+    return {item_id: [r["rating"] for r in entry["reviews"]]
+            for item_id, entry in store.load().items.items()}
 
 
 def test_a_quiz_grades_explains_and_records_good_or_again_at_the_clock(tmp_path: Path) -> None:
     questions = _planned("launch-types", 3, seed=7)
-    runner, out, _ = _runner(
-        tmp_path, [_right(questions[0]), _wrong(questions[1]), _right(questions[2])]
-    )
+    runner, out, _ = _runner(tmp_path, [_right(questions[0]), _wrong(questions[1]),
+                                        _right(questions[2])])
     score = runner.quiz("launch-types", 3, random.Random(7))
     assert (score.asked, score.correct, score.total) == (3, 2, 3)
     assert out.styled("bold green") == ["✔ Correct.", "✔ Correct."]
@@ -105,10 +85,8 @@ def test_a_quiz_grades_explains_and_records_good_or_again_at_the_clock(tmp_path:
     assert out.text.endswith("Score: 2/3 (66%)\n")
     assert all(q.item.explanation in out.text for q in questions)
     assert _ratings(runner.store) == {
-        questions[0].item.id: [Rating.Good],
-        questions[1].item.id: [Rating.Again],
-        questions[2].item.id: [Rating.Good],
-    }
+        questions[0].item.id: [Rating.Good], questions[1].item.id: [Rating.Again],
+        questions[2].item.id: [Rating.Good]}
     reviews = [r for e in runner.store.load().items.values() for r in e["reviews"]]
     assert {(r["source"], r["review_datetime"]) for r in reviews} == {("quiz", NOW.isoformat())}
 
@@ -124,8 +102,7 @@ def test_an_answer_that_is_not_a_choice_is_explained_and_asked_again(tmp_path: P
 
 @pytest.mark.parametrize("stop", [None, "q", " QUIT "])
 def test_end_of_input_or_q_ends_a_quiz_and_keeps_what_was_answered(
-    tmp_path: Path, stop: str | None
-) -> None:
+        tmp_path: Path, stop: str | None) -> None:
     questions = _planned("launch-types", 3, seed=1)
     answers = [_right(questions[0])] + ([stop] if stop is not None else [])
     runner, out, _ = _runner(tmp_path, answers)
@@ -154,10 +131,8 @@ def test_cards_are_rated_by_the_learner_and_scheduled_from_the_clock(tmp_path: P
     assert "Again. Next review: 2026-01-05 09:01 UTC (in 1 min)\n" in out.text
     assert "Good. Next review: 2026-01-05 09:10 UTC (in 10 min)\n" in out.text
     assert out.text.endswith("\nReviewed 2 of 2 cards.\n")
-    assert _ratings(runner.store) == {
-        "iam-roles/pull-image": [Rating.Again],
-        "iam-roles/app-permissions": [Rating.Good],
-    }
+    assert _ratings(runner.store) == {"iam-roles/pull-image": [Rating.Again],
+                                      "iam-roles/app-permissions": [Rating.Good]}
 
 
 def test_due_cards_come_first_then_new_ones_within_the_daily_limit(tmp_path: Path) -> None:
@@ -166,11 +141,8 @@ def test_due_cards_come_first_then_new_ones_within_the_daily_limit(tmp_path: Pat
     later, out, _ = _runner(tmp_path, ["", "3", "", "3", "3"], now=NOW + timedelta(minutes=15))
     assert later.cards("iam-roles", new_per_day=3).total == 3
     headers = [part for part, style in out.parts if part.startswith("· ") and style == "dim"]
-    assert headers == [
-        "· due · iam-roles/pull-image\n",
-        "· due · iam-roles/app-permissions\n",
-        "· new · iam-roles/trust\n",
-    ]
+    assert headers == ["· due · iam-roles/pull-image\n", "· due · iam-roles/app-permissions\n",
+                       "· new · iam-roles/trust\n"]
 
 
 def test_with_nothing_due_the_next_due_time_and_the_limit_are_shown(tmp_path: Path) -> None:
@@ -178,11 +150,9 @@ def test_with_nothing_due_the_next_due_time_and_the_limit_are_shown(tmp_path: Pa
     first.cards("iam-roles", new_per_day=1)
     again, out, script = _runner(tmp_path, ["3"])
     assert again.cards("iam-roles", new_per_day=1).total == 0
-    assert out.text == (
-        "Nothing to review now. Next card due 2026-01-05 09:10 UTC (in 10 min). "
-        "1 new cards were introduced today (limit 1; raise it with "
-        "--new-per-day).\n"
-    )
+    assert out.text == ("Nothing to review now. Next card due 2026-01-05 09:10 UTC (in 10 min). "
+                        "1 new cards were introduced today (limit 1; raise it with "
+                        "--new-per-day).\n")
     assert script.prompts == []
 
 
