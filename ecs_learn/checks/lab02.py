@@ -16,6 +16,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from ecs_learn.checks import lookup
+from ecs_learn.checks.owns import Image, Owns, Service, Tasks
 from ecs_learn.checks.reader import AccountReader
 from ecs_learn.checks.registry import check, requirement
 from ecs_learn.checks.result import Requirement
@@ -140,6 +141,7 @@ def _scan_on_push(aws: AccountReader, repo: dict[str, Any]) -> tuple[bool, str]:
         "put_image_tag_mutability and put_image_scanning_configuration change those two; "
         "encryption cannot change: delete the repository (force=True) and create it again."
     ),
+    owns=Owns(repositories=(REPOSITORY,)),
 )
 def repository(aws: AccountReader) -> Iterator[Requirement]:
     repo = _repository(aws)
@@ -170,6 +172,7 @@ def repository(aws: AccountReader) -> Iterator[Requirement]:
         f"digest_v1 = push_image({REPOSITORY!r}, 'v1.0.0') pushes a manifest through "
         "ecr.put_image; describe_images then lists the tag with its sha256 digest."
     ),
+    owns=Owns(images=(Image(REPOSITORY, "v1.0.0"),)),
 )
 def image_pushed(aws: AccountReader) -> Iterator[Requirement]:
     if _repository(aws) is None:
@@ -203,6 +206,7 @@ def image_pushed(aws: AccountReader) -> Iterator[Requirement]:
         f"ecr:BatchCheckLayerAvailability, ecr:GetDownloadUrlForLayer, ecr:BatchGetImage on "
         f"{REPOSITORY_ARN}."
     ),
+    owns=Owns(iam_roles=(EXECUTION_ROLE,)),
 )
 def pull_role(aws: AccountReader) -> Iterator[Requirement]:
     from ecs_learn.runtime.iam_eval import allowed_all
@@ -239,6 +243,7 @@ def pull_role(aws: AccountReader) -> Iterator[Requirement]:
         f"the tag) and executionRoleArn of {EXECUTION_ROLE}; the service 'web' in cluster "
         f"{CLUSTER!r} needs desiredCount=2. If tasks stop, describe_tasks shows why."
     ),
+    owns=Owns(services=(Service(CLUSTER, "web"),), task_families=("web",)),
 )
 def pull_by_tag(aws: AccountReader) -> Iterator[Requirement]:
     service = _service(aws, "web")
@@ -264,6 +269,7 @@ def pull_by_tag(aws: AccountReader) -> Iterator[Requirement]:
         "for v1.0.0 (an @, not a colon), then run_task it on Fargate in cluster "
         f"{CLUSTER!r}."
     ),
+    owns=Owns(tasks=(Tasks(CLUSTER, "web-pinned"),), task_families=("web-pinned",)),
 )
 def pull_by_digest(aws: AccountReader) -> Iterator[Requirement]:
     digest = _digest_of(aws, "v1.0.0") if _repository(aws) else None
@@ -294,6 +300,7 @@ def pull_by_digest(aws: AccountReader) -> Iterator[Requirement]:
         "ImageTagAlreadyExistsException (catch it). Push the fix under a new tag: "
         "push_image('shop/web', 'v1.0.1', content='hotfix')."
     ),
+    owns=Owns(images=(Image(REPOSITORY, "v1.0.1"),)),
 )
 def immutable_tag(aws: AccountReader) -> Iterator[Requirement]:
     repo = _repository(aws)
@@ -355,6 +362,10 @@ def _release_rule_ok(rule: dict[str, Any]) -> bool:
         f"'imageCountMoreThan', countNumber {KEEP_RELEASES}}}, both action {{'type': 'expire'}}. "
         "put_lifecycle_policy, then start_lifecycle_policy_preview (no arguments but the "
         "repository) so the preview evaluates the saved policy."
+    ),
+    owns=Owns(
+        lifecycle_policies=(REPOSITORY,),
+        images=(*(Image(REPOSITORY, f"v1.0.{n}") for n in range(2, 6)), Image(REPOSITORY, "")),
     ),
 )
 def lifecycle_policy(aws: AccountReader) -> Iterator[Requirement]:
@@ -432,6 +443,7 @@ def _pulls_from_repository(image: str | None) -> bool:
         f"pushed. Register 'orders' again with '{REPOSITORY_URI}:v1.0.5' and the execution "
         "role, then update_service(taskDefinition=...)."
     ),
+    owns=Owns(services=(Service(CLUSTER, "orders"),), task_families=("orders",)),
 )
 def repair_pull(aws: AccountReader) -> Iterator[Requirement]:
     service = _service(aws, "orders")

@@ -14,6 +14,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from ecs_learn.checks import lookup
+from ecs_learn.checks.owns import Ingress, Owns, Revisions, Service
 from ecs_learn.checks.reader import AccountReader
 from ecs_learn.checks.registry import check, requirement
 from ecs_learn.checks.result import Requirement
@@ -284,6 +285,7 @@ def _routes(
         "TCP 80 with UserIdGroupPairs [{'GroupId': <the web-alb group id>}] and no 0.0.0.0/0 "
         "rule (revoke_security_group_ingress removes one)."
     ),
+    owns=Owns(security_groups=("web-alb", "web-tasks")),
 )
 def security_groups(aws: AccountReader) -> Iterator[Requirement]:
     alb_sg = _security_group(aws, "web-alb")
@@ -321,6 +323,7 @@ def security_groups(aws: AccountReader) -> Iterator[Requirement]:
         "HealthCheckIntervalSeconds=10, HealthyThresholdCount=2); create_listener on port 80 "
         "with DefaultActions forward to it."
     ),
+    owns=Owns(load_balancers=("web-alb",), target_groups=("web",)),
 )
 def alb(aws: AccountReader) -> Iterator[Requirement]:
     lb = _load_balancer(aws, "web-alb")
@@ -380,6 +383,7 @@ def alb(aws: AccountReader) -> Iterator[Requirement]:
         "'web', 'containerPort': 80}]. Then rt.advance(minutes=2) so the health checks run; an "
         "unhealthy target's Reason says why."
     ),
+    owns=Owns(services=(Service(CLUSTER, "web"),), task_families=("web",)),
 )
 def alb_service(aws: AccountReader) -> Iterator[Requirement]:
     tg = _target_group(aws, "web")
@@ -413,6 +417,12 @@ def alb_service(aws: AccountReader) -> Iterator[Requirement]:
         "'PathPatternConfig': {'Values': ['/api/*']}}], Actions=[forward to api]). web-tasks must "
         "allow TCP 8080 from web-alb, or the api targets time out. Service 'api': 2 tasks, "
         "container 'api' port 8080."
+    ),
+    owns=Owns(
+        services=(Service(CLUSTER, "api"),),
+        target_groups=("api",),
+        ingress=(Ingress("web-tasks", 8080),),
+        task_families=("api",),
     ),
 )
 def path_routing(aws: AccountReader) -> Iterator[Requirement]:
@@ -465,6 +475,13 @@ def path_routing(aws: AccountReader) -> Iterator[Requirement]:
         "Subnets=SUBNETS); target group 'ledger' with Protocol 'TCP', Port 9000, TargetType 'ip'; "
         "a TCP listener on 9000 forwarding to it. This NLB has no security groups, so "
         "ledger-tasks must allow TCP 9000 from a CIDR that covers its subnets (VPC_CIDR)."
+    ),
+    owns=Owns(
+        services=(Service(CLUSTER, "ledger"),),
+        load_balancers=("ledger-nlb",),
+        target_groups=("ledger",),
+        security_groups=("ledger-tasks",),
+        task_families=("ledger",),
     ),
 )
 def nlb_service(aws: AccountReader) -> Iterator[Requirement]:
@@ -524,6 +541,7 @@ def _revision(arn: str) -> str:
         "'maximumPercent': 200}); then rt.advance(minutes=10) so the new targets pass their "
         "health checks and the old ones drain."
     ),
+    owns=Owns(revisions=(Revisions("web", image=WEB_IMAGE_REPO + ":2.0"),)),
 )
 def rolling_update(aws: AccountReader) -> Iterator[Requirement]:
     service = _service(aws, "web")
@@ -585,6 +603,7 @@ def rolling_update(aws: AccountReader) -> Iterator[Requirement]:
         "'maximumPercent': 200, 'deploymentCircuitBreaker': {'enable': True, 'rollback': True}}. "
         "Its tasks stop with CannotPullContainerError; the breaker then rolls back."
     ),
+    owns=Owns(revisions=(Revisions("web", image=WEB_IMAGE_REPO + ":3.0"),)),
 )
 def circuit_breaker(aws: AccountReader) -> Iterator[Requirement]:
     service = _service(aws, "web")
@@ -648,6 +667,13 @@ def circuit_breaker(aws: AccountReader) -> Iterator[Requirement]:
         "container listens on 8080, but orders-tasks only admits port 80 from the ALB. Authorize "
         "TCP 8080 from the orders-alb security group on orders-tasks, then update_service("
         "forceNewDeployment=True) and rt.advance(minutes=5)."
+    ),
+    owns=Owns(
+        services=(Service(CLUSTER, "orders"),),
+        load_balancers=("orders-alb",),
+        target_groups=("orders",),
+        security_groups=("orders-alb", "orders-tasks"),
+        task_families=("orders",),
     ),
 )
 def repair_targets(aws: AccountReader) -> Iterator[Requirement]:

@@ -17,6 +17,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from ecs_learn.checks import lookup
+from ecs_learn.checks.owns import Owns, Revisions, Service
 from ecs_learn.checks.reader import AccountReader
 from ecs_learn.checks.registry import check, requirement
 from ecs_learn.checks.result import Requirement
@@ -179,6 +180,7 @@ def _user_data(aws: AccountReader, instance_id: str) -> str:
         "AmazonEC2ContainerServiceforEC2Role (its ARN has service-role/ in the path), then "
         "create_instance_profile and add_role_to_instance_profile with the same name."
     ),
+    owns=Owns(instance_profiles=(INSTANCE_ROLE,), iam_roles=(INSTANCE_ROLE,)),
 )
 def instance_role(aws: AccountReader) -> Iterator[Requirement]:
     found = lookup.role(aws, INSTANCE_ROLE)
@@ -211,6 +213,7 @@ def instance_role(aws: AccountReader) -> Iterator[Requirement]:
         f"writes {CLUSTER_LINE} to /etc/ecs/ecs.config: a t3.medium in us-east-1a's subnet and a "
         "t3.large in us-east-1b's. An instance missing any of the three never registers."
     ),
+    owns=Owns(instances_tagged=("lab=04",)),
 )
 def container_instances(aws: AccountReader) -> Iterator[Requirement]:
     instances = [c for c in _container_instances(aws) if c.get("agentConnected")]
@@ -241,6 +244,7 @@ def container_instances(aws: AccountReader) -> Iterator[Requirement]:
         "'hostPort': 0}] and run the service 'web-dynamic' with 4 tasks and launchType 'EC2'. "
         "With hostPort 0 each task gets its own host port from 32768 up."
     ),
+    owns=Owns(services=(Service(CLUSTER, "web-dynamic"),), task_families=("web-dynamic",)),
 )
 def dynamic_ports(aws: AccountReader) -> Iterator[Requirement]:
     td = lookup.task_definition(aws, "web-dynamic")
@@ -287,6 +291,7 @@ def dynamic_ports(aws: AccountReader) -> Iterator[Requirement]:
         "(launchType 'EC2'). Two instances have one port 80 each; describe_services shows the "
         "event for the third task."
     ),
+    owns=Owns(services=(Service(CLUSTER, "web-static"),), task_families=("web-static",)),
 )
 def port_conflict(aws: AccountReader) -> Iterator[Requirement]:
     try:
@@ -324,6 +329,7 @@ def port_conflict(aws: AccountReader) -> Iterator[Requirement]:
         "Either register a new revision of 'web-static' with hostPort 0 and update_service to it, "
         "or launch a third container instance. Keep desiredCount 3."
     ),
+    owns=Owns(revisions=(Revisions("web-static", host_port=0),)),
 )
 def placement_repair(aws: AccountReader) -> Iterator[Requirement]:
     service = _service(aws, "web-static")
@@ -351,6 +357,7 @@ def _hosts_of(tasks: list[dict[str, Any]]) -> set[str]:
         "'web-spread': 4 tasks with [{'type': 'spread', 'field': "
         "'attribute:ecs.availability-zone'}]. Both from 'web-dynamic', launchType 'EC2'."
     ),
+    owns=Owns(services=(Service(CLUSTER, "web-binpack"), Service(CLUSTER, "web-spread"))),
 )
 def placement_strategies(aws: AccountReader) -> Iterator[Requirement]:
     for name, count, kind, field in (
@@ -397,6 +404,7 @@ def placement_strategies(aws: AccountReader) -> Iterator[Requirement]:
         "'attribute:ecs.instance-type == t3.large'}]; 'web-distinct': [{'type': "
         "'distinctInstance'}] together with the binpack strategy. 2 tasks each, launchType 'EC2'."
     ),
+    owns=Owns(services=(Service(CLUSTER, "web-large"), Service(CLUSTER, "web-distinct"))),
 )
 def placement_constraints(aws: AccountReader) -> Iterator[Requirement]:
     types = {
@@ -553,6 +561,12 @@ def _group_hosts(aws: AccountReader, name: str) -> set[str]:
         "capacityProviderStrategy [{'capacityProvider': 'lab04-ondemand', 'weight': 1}]; then "
         "ecs_learn.runtime.advance(minutes=1)."
     ),
+    owns=Owns(
+        services=(Service(CLUSTER, "web-asg"),),
+        capacity_providers=("lab04-ondemand",),
+        auto_scaling_groups=("lab04-ondemand",),
+        launch_templates=("lab04-ondemand",),
+    ),
 )
 def asg_capacity_provider(aws: AccountReader) -> Iterator[Requirement]:
     yield from _capacity(aws, "lab04-ondemand")
@@ -602,6 +616,12 @@ def asg_capacity_provider(aws: AccountReader) -> Iterator[Requirement]:
         "target 100) added to the cluster; service 'web-mixed' (5 tasks) with the strategy "
         "lab04-ondemand base 1 weight 1, lab04-spot weight 3; then advance(minutes=1)."
     ),
+    owns=Owns(
+        services=(Service(CLUSTER, "web-mixed"),),
+        capacity_providers=("lab04-spot",),
+        auto_scaling_groups=("lab04-spot",),
+        launch_templates=("lab04-spot",),
+    ),
 )
 def spot_mix(aws: AccountReader) -> Iterator[Requirement]:
     yield from _capacity(aws, "lab04-spot", template_extra=True)
@@ -635,6 +655,7 @@ def spot_mix(aws: AccountReader) -> Iterator[Requirement]:
         "5 tasks, an awsvpcConfiguration (subnets, security group) and the strategy FARGATE "
         "base 1 weight 1, FARGATE_SPOT weight 3 — no launchType."
     ),
+    owns=Owns(services=(Service(CLUSTER, "web-fargate"),), task_families=("web-fargate",)),
 )
 def fargate_spot(aws: AccountReader) -> Iterator[Requirement]:
     td = lookup.task_definition(aws, "web-fargate")

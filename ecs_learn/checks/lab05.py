@@ -14,6 +14,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from ecs_learn.checks import lookup
+from ecs_learn.checks.owns import AccessPoint, Owns, Service
 from ecs_learn.checks.reader import AccountReader
 from ecs_learn.checks.registry import check, requirement
 from ecs_learn.checks.result import Requirement
@@ -238,6 +239,7 @@ def _uploads_volume(
         f"default VPC, then authorize_security_group_ingress on {MOUNT_SG!r}: IpProtocol 'tcp', "
         f"FromPort/ToPort {NFS}, UserIdGroupPairs=[{{'GroupId': <the {TASK_SG} id>}}]."
     ),
+    owns=Owns(security_groups=(TASK_SG, MOUNT_SG)),
 )
 def nfs_security_groups(aws: AccountReader) -> Iterator[Requirement]:
     tasks = _security_group(aws, TASK_SG)
@@ -259,6 +261,7 @@ def nfs_security_groups(aws: AccountReader) -> Iterator[Requirement]:
         f"create_mount_target per AZ ({', '.join(SERVICE_AZS)}) with a subnet of that AZ and "
         f"SecurityGroups=[<the {MOUNT_SG} id>]."
     ),
+    owns=Owns(file_systems=(FS_TOKEN,)),
 )
 def file_system(aws: AccountReader) -> Iterator[Requirement]:
     from ecs_learn.rules import check as run_rules
@@ -301,6 +304,7 @@ def file_system(aws: AccountReader) -> Iterator[Requirement]:
         f"'Gid': {POSIX_ID}}} and RootDirectory={{'Path': {AP_PATH!r}, 'CreationInfo': "
         f"{{'OwnerUid': {POSIX_ID}, 'OwnerGid': {POSIX_ID}, 'Permissions': '755'}}}}."
     ),
+    owns=Owns(access_points=(AccessPoint(FS_TOKEN, AP_PATH),)),
 )
 def access_point(aws: AccountReader) -> Iterator[Requirement]:
     fs = _file_system(aws, FS_TOKEN)
@@ -364,6 +368,7 @@ def _allows_client_mount(aws: AccountReader, fs_arn: str | None) -> tuple[bool, 
         f"containerPath {CONTAINER_PATH!r}); taskRoleArn is {TASK_ROLE!r}, whose inline policy "
         "allows elasticfilesystem:ClientMount (and ClientWrite) on the file system."
     ),
+    owns=Owns(task_families=("uploads",), iam_roles=(TASK_ROLE,)),
 )
 def efs_task_definition(aws: AccountReader) -> Iterator[Requirement]:
     role = lookup.role(aws, TASK_ROLE)
@@ -401,6 +406,7 @@ def efs_task_definition(aws: AccountReader) -> Iterator[Requirement]:
         "or 'LATEST', desiredCount 2, subnets in us-east-1a and us-east-1b, securityGroups "
         f"[{TASK_SG}]. If tasks stop, read their stoppedReason (describe_tasks)."
     ),
+    owns=Owns(services=(Service(CLUSTER, "uploads"),)),
 )
 def shared_service(aws: AccountReader) -> Iterator[Requirement]:
     service = _service(aws, "uploads")
@@ -471,6 +477,7 @@ def shared_service(aws: AccountReader) -> Iterator[Requirement]:
         "a container memory limit and the same volume block and mount point as 'uploads' "
         f"(access point, transitEncryption ENABLED, iam ENABLED) and taskRoleArn {TASK_ROLE!r}."
     ),
+    owns=Owns(task_families=("uploads-ec2",)),
 )
 def ec2_task_definition(aws: AccountReader) -> Iterator[Requirement]:
     td = lookup.task_definition(aws, "uploads-ec2")
@@ -501,6 +508,12 @@ def ec2_task_definition(aws: AccountReader) -> Iterator[Requirement]:
         "'mount.nfs4: Connection timed out' means the mount target's security group does not "
         f"allow TCP {NFS} from the tasks' group {REPORTS_SG!r}. Then advance the clock so ECS "
         "retries."
+    ),
+    owns=Owns(
+        services=(Service(CLUSTER, "reports"),),
+        file_systems=(REPORTS_FS_TOKEN,),
+        security_groups=(REPORTS_SG, "reports-efs"),
+        task_families=("reports",),
     ),
 )
 def repair_mount(aws: AccountReader) -> Iterator[Requirement]:
@@ -555,6 +568,7 @@ def repair_mount(aws: AccountReader) -> Iterator[Requirement]:
         "'ENABLED'. With an access point the access point sets the directory: remove "
         "rootDirectory (or set it to '/'). Keep the access point and iam ENABLED."
     ),
+    owns=Owns(task_families=("reports-archive",)),
 )
 def repair_definition(aws: AccountReader) -> Iterator[Requirement]:
     td = lookup.task_definition(aws, "reports-archive")

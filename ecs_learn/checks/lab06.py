@@ -18,6 +18,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from ecs_learn.checks.owns import Owns, ScalingPart
 from ecs_learn.checks.reader import AccountReader
 from ecs_learn.checks.registry import check, requirement
 from ecs_learn.checks.result import Requirement
@@ -199,6 +200,7 @@ def _metric_type(policy: dict[str, Any]) -> str | None:
         "ScalableDimension='ecs:service:DesiredCount', MinCapacity=2, MaxCapacity=12). The "
         "ResourceId names the cluster and the service, not an ARN."
     ),
+    owns=Owns(scalable_targets=(RESOURCE_ID,)),
 )
 def scalable_target(aws: AccountReader) -> Iterator[Requirement]:
     target = _target(aws)
@@ -231,6 +233,7 @@ def scalable_target(aws: AccountReader) -> Iterator[Requirement]:
         "'PredefinedMetricSpecification': {'PredefinedMetricType': "
         "'ECSServiceAverageCPUUtilization'}, 'ScaleOutCooldown': 60, 'ScaleInCooldown': 300})."
     ),
+    owns=Owns(scaling_policies=(ScalingPart(RESOURCE_ID, "cpu-50"),)),
 )
 def cpu_tracking(aws: AccountReader) -> Iterator[Requirement]:
     policy = _policy(aws, "cpu-50")
@@ -273,6 +276,7 @@ def _resource_label(aws: AccountReader) -> str | None:
         "target group ARN after the account id and colon (targetgroup/NAME/ID). TargetValue is "
         "requests per target per minute."
     ),
+    owns=Owns(scaling_policies=(ScalingPart(RESOURCE_ID, "requests-3000"),)),
 )
 def request_tracking(aws: AccountReader) -> Iterator[Requirement]:
     policy = _policy(aws, "requests-3000")
@@ -326,6 +330,7 @@ def _show_steps(steps: list[tuple[Any, Any, Any]]) -> list[str]:
         "(ClusterName=lab, ServiceName=web), Average, Period 60, 2 of 2 datapoints, "
         "GreaterThanOrEqualToThreshold 90, with AlarmActions=[the policy's PolicyARN]."
     ),
+    owns=Owns(alarms=("web-cpu-high",), scaling_policies=(ScalingPart(RESOURCE_ID, "cpu-burst"),)),
 )
 def step_scaling(aws: AccountReader) -> Iterator[Requirement]:
     policy = _policy(aws, "cpu-burst")
@@ -385,6 +390,12 @@ def step_scaling(aws: AccountReader) -> Iterator[Requirement]:
         "'MaxCapacity': 12}, and 'office-close' with 'cron(0 19 ? * MON-FRI *)' and "
         "MinCapacity 2. Without Timezone a cron runs in UTC."
     ),
+    owns=Owns(
+        scheduled_actions=(
+            ScalingPart(RESOURCE_ID, "office-open"),
+            ScalingPart(RESOURCE_ID, "office-close"),
+        )
+    ),
 )
 def office_hours(aws: AccountReader) -> Iterator[Requirement]:
     found = {
@@ -431,6 +442,7 @@ def office_hours(aws: AccountReader) -> Iterator[Requirement]:
         "TargetValue 75 (or delete it), then replay: at night the service should be back at "
         "MinCapacity."
     ),
+    owns=Owns(scaling_policies=(ScalingPart(RESOURCE_ID, "memory-guard"),)),
 )
 def repair_scale_in(aws: AccountReader) -> Iterator[Requirement]:
     policies = _policies(aws)
@@ -494,6 +506,7 @@ def _judge_prediction(
         "Store your number with ssm.put_parameter(Name='/ecs-learn/lab06/predictions/"
         "desired-at-1015', Value=str(n), Type='String', Overwrite=True)."
     ),
+    owns=Owns(ssm_parameters=(PREDICTIONS["desired-at-1015"],)),
 )
 def predict_1015(aws: AccountReader) -> Iterator[Requirement]:
     yield from _judge_prediction(
@@ -509,6 +522,7 @@ def predict_1015(aws: AccountReader) -> Iterator[Requirement]:
         "The largest desired count of the replay: MaxCapacity caps it. Store it in "
         "/ecs-learn/lab06/predictions/peak (a String parameter, Overwrite=True)."
     ),
+    owns=Owns(ssm_parameters=(PREDICTIONS["peak"],)),
 )
 def predict_peak(aws: AccountReader) -> Iterator[Requirement]:
     yield from _judge_prediction(

@@ -27,6 +27,7 @@ from ecs_learn.checks.eks_pods import (
     placement,
     pod_identity,
 )
+from ecs_learn.checks.owns import EksPart, Owns
 from ecs_learn.checks.reader import AccountReader
 from ecs_learn.checks.registry import check, requirement
 from ecs_learn.checks.result import Requirement
@@ -54,6 +55,7 @@ VPC_NAME = "eks-lab"
 REPAIR_CLUSTER = "reports-eks"
 REPAIR_PROFILE = "reports"
 REPAIR_ROLE = "reports-pod-role"
+REPAIR_CLUSTER_ROLE = "reports-cluster-role"  # the seed makes it with reports-eks
 
 _POLICY = "arn:aws:iam::aws:policy/"
 CLUSTER_POLICY = _POLICY + "AmazonEKSClusterPolicy"
@@ -274,6 +276,7 @@ def _can_pull(actions: set[str]) -> bool:
         "{'Service': 'eks.amazonaws.com'} (not ec2), and attach "
         f"{CLUSTER_POLICY}."
     ),
+    owns=Owns(iam_roles=(CLUSTER_ROLE,)),
 )
 def cluster_role(aws: AccountReader) -> Iterator[Requirement]:
     yield from _role(
@@ -291,6 +294,7 @@ def cluster_role(aws: AccountReader) -> Iterator[Requirement]:
         "least two AZs (its private subnets are a good choice): EKS places the control "
         "plane's network interfaces there."
     ),
+    owns=Owns(eks_clusters=(CLUSTER,)),
 )
 def cluster(aws: AccountReader) -> Iterator[Requirement]:
     found = _cluster(aws, CLUSTER)
@@ -316,6 +320,7 @@ def cluster(aws: AccountReader) -> Iterator[Requirement]:
         "attach AmazonEKSWorkerNodePolicy, AmazonEC2ContainerRegistryReadOnly and "
         "AmazonEKS_CNI_Policy (all three under arn:aws:iam::aws:policy/)."
     ),
+    owns=Owns(iam_roles=(NODE_ROLE,)),
 )
 def node_role(aws: AccountReader) -> Iterator[Requirement]:
     yield from _role(
@@ -341,6 +346,7 @@ def node_role(aws: AccountReader) -> Iterator[Requirement]:
         "instanceTypes=[two or more similar types]). A node group cannot change its capacity "
         "type: delete it and create it again."
     ),
+    owns=Owns(nodegroups=(EksPart(CLUSTER, NODEGROUP),)),
 )
 def nodegroup(aws: AccountReader) -> Iterator[Requirement]:
     found = _nodegroup(aws, CLUSTER, NODEGROUP)
@@ -377,6 +383,7 @@ def nodegroup(aws: AccountReader) -> Iterator[Requirement]:
         f"Create {POD_ROLE!r} trusted by eks-fargate-pods.amazonaws.com (not ecs-tasks) and "
         f"attach {FARGATE_POD_POLICY}."
     ),
+    owns=Owns(iam_roles=(POD_ROLE,)),
 )
 def pod_execution_role(aws: AccountReader) -> Iterator[Requirement]:
     yield from _role(
@@ -397,6 +404,7 @@ def pod_execution_role(aws: AccountReader) -> Iterator[Requirement]:
         "selectors=[{'namespace': 'batch'}, {'namespace': 'web', 'labels': {'compute': "
         "'fargate'}}]). Profiles cannot be changed: delete and create again."
     ),
+    owns=Owns(fargate_profiles=(EksPart(CLUSTER, PROFILE),)),
 )
 def fargate_profile(aws: AccountReader) -> Iterator[Requirement]:
     found = _profile(aws, CLUSTER, PROFILE)
@@ -432,6 +440,7 @@ def fargate_profile(aws: AccountReader) -> Iterator[Requirement]:
         "{pod name: 'fargate' or 'nodes'} as JSON in the SSM parameter "
         f"{PARAMETERS['placements']}."
     ),
+    owns=Owns(ssm_parameters=(PARAMETERS["placements"],)),
 )
 def pod_placement(aws: AccountReader) -> Iterator[Requirement]:
     profiles = _profiles(aws, CLUSTER)
@@ -462,6 +471,7 @@ def pod_placement(aws: AccountReader) -> Iterator[Requirement]:
         "Mountpoint for Amazon S3; parallel HPC scratch space is FSx for Lustre. Store "
         f"{{workload: add-on name}} as JSON in {PARAMETERS['storage']}."
     ),
+    owns=Owns(ssm_parameters=(PARAMETERS["storage"],)),
 )
 def storage_drivers(aws: AccountReader) -> Iterator[Requirement]:
     chosen = _parameter(aws, "storage")
@@ -485,6 +495,7 @@ def storage_drivers(aws: AccountReader) -> Iterator[Requirement]:
         f"{{'manifest': ..., 'pulls_with': <role name>}} in {PARAMETERS['orders']}. On "
         "Fargate the profile's pod execution role pulls images (on nodes it is the node role)."
     ),
+    owns=Owns(ssm_parameters=(PARAMETERS["orders"],), repositories=(REPOSITORY,)),
 )
 def ecr_images(aws: AccountReader) -> Iterator[Requirement]:
     try:
@@ -539,6 +550,10 @@ def ecr_images(aws: AccountReader) -> Iterator[Requirement]:
         "and have AmazonEKSFargatePodExecutionRolePolicy; the profile's selector must match "
         "the monthly-close pods (namespace reports, label team=finance); and its subnets must "
         "be private. A profile cannot be edited: delete it, wait, and create it again."
+    ),
+    owns=Owns(
+        eks_clusters=(REPAIR_CLUSTER,),
+        iam_roles=(REPAIR_ROLE, REPAIR_CLUSTER_ROLE),
     ),
 )
 def repair_profile(aws: AccountReader) -> Iterator[Requirement]:

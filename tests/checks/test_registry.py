@@ -46,3 +46,19 @@ def test_a_failed_gate_earns_the_check_nothing() -> None:
     result = run_check("99", gated, reader=None)  # type: ignore[arg-type]
     assert (result.status, result.points, result.max_points) == (Status.FAILED, 0.0, 2.5)
     assert [r.label for r in result.requirements if not r.ok] == ["AWS accepts it"]
+
+
+def test_every_check_of_every_lab_names_what_its_reset_removes() -> None:
+    """lab.reset("<id>") starts an exercise over only if its check says what the exercise
+    creates; a prediction stored in SSM counts (the reset removes the parameter)."""
+    from dataclasses import fields
+
+    from ecs_learn.checks import list_labs
+    from ecs_learn.checks.owns import Owns
+
+    silent = [(lab.id, c.id) for lab in list_labs() for c in lab.checks if not c.owns]
+    assert silent == []
+    for lab in list_labs():
+        for item in lab.checks:
+            count = sum(len(getattr(item.owns, f.name)) for f in fields(Owns))
+            assert len(item.owns.describe()) == count, (lab.id, item.id)
