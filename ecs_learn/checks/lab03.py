@@ -255,9 +255,15 @@ def _family_image(aws: AccountReader, family: str, container: str, image: str) -
 
 
 def _network(
-    aws: AccountReader, service: dict[str, Any], group: str, *, public_ip: str | None = None
+    aws: AccountReader,
+    service: dict[str, Any],
+    group: str,
+    *,
+    public_ip: str | None = None,
+    subnets: bool = True,
 ) -> Requirement:
-    """Subnets in the two AZs of SUBNETS, the security group ``group``, maybe the public IP."""
+    """The security group ``group``; subnets in the two AZs of SUBNETS and the public IP
+    setting where the brief names them."""
     name = service["serviceName"]
     vpc = (service.get("networkConfiguration") or {}).get("awsvpcConfiguration") or {}
     zones = sorted(
@@ -265,13 +271,15 @@ def _network(
     )
     sg = _security_group(aws, group)
     wrong = []
-    if zones != list(SUBNET_AZS):
+    if subnets and zones != list(SUBNET_AZS):
         wrong.append(f"subnets in {', '.join(zones) or 'no zone'}")
     if sg is None or vpc.get("securityGroups") != [sg["GroupId"]]:
         wrong.append(f"securityGroups {vpc.get('securityGroups')}")
     if public_ip is not None and vpc.get("assignPublicIp", "DISABLED") != public_ip:
         wrong.append(f"assignPublicIp {vpc.get('assignPublicIp')}")
-    wanted = f"subnets SUBNETS ({', '.join(SUBNET_AZS)}), security group {group}"
+    wanted = f"security group {group}"
+    if subnets:
+        wanted = f"subnets SUBNETS ({', '.join(SUBNET_AZS)}), {wanted}"
     if public_ip == "DISABLED":
         wanted += ", no public IP"
     return requirement(
@@ -866,7 +874,7 @@ def nlb_service(aws: AccountReader) -> Iterator[Requirement | Judged]:
         yield _fargate_definition(td, "ledger", 9000)
         yield _family_image(aws, "ledger", "ledger", "public.ecr.aws/docker/library/redis:7")
         yield from _runs_behind(aws, service, tg, "ledger", "ledger", 9000, 2)
-        yield _network(aws, service, "ledger-tasks")
+        yield _network(aws, service, "ledger-tasks", subnets=False)
         errors.append(rejections("task-definition", td))
         errors.append(_service_rejections(aws, service, [tg] if tg else []))
     if lb is not None:
