@@ -174,7 +174,7 @@ def test_a_task_pinned_by_tag_earns_the_rest_of_the_digest_exercise(
     wrong = {r.label: (r.expected, r.found, r.hint) for r in result.requirements if not r.ok}
     assert list(wrong) == ["image"]
     assert wrong["image"][:2] == (f"{uri}@{solved['digest_v1']}", f"{uri}:v1.0.0")
-    assert "an @, not a colon" in wrong["image"][2] or "not a colon" in wrong["image"][2]
+    assert "not a colon" in wrong["image"][2]
     assert (result.points, result.max_points) == (2, 3)  # every row but the image (1 point)
     assert result.judged == "web-pinned:2"
 
