@@ -175,21 +175,6 @@ def desired_at(replay: Any, hour: int, minute: int) -> int:
     return int(replay.timeline.records[hour * 60 + minute].desired)
 
 
-def _missing(label: str, expected: str) -> Requirement:
-    return requirement(label, expected, None, ok=False)
-
-
-def _tracking(policy: dict[str, Any]) -> dict[str, Any]:
-    found: dict[str, Any] = policy.get("TargetTrackingScalingPolicyConfiguration") or {}
-    return found
-
-
-def _metric_type(policy: dict[str, Any]) -> str | None:
-    spec = _tracking(policy).get("PredefinedMetricSpecification") or {}
-    kind = spec.get("PredefinedMetricType")
-    return str(kind) if kind else None
-
-
 _RESPONSE_ONLY = ("PolicyARN", "Alarms", "CreationTime", "ScheduledActionARN", "RoleARN")
 DEFAULT_COOLDOWN = 300  # seconds, for ECS, when a target tracking policy names none
 
@@ -222,6 +207,21 @@ def _cooldowns(config: dict[str, Any], out: int, into: int) -> Iterator[Requirem
             hint=f"TargetTrackingScalingPolicyConfiguration={{..., '{key}': {wanted}}} "
             "(put_scaling_policy with the same name replaces the policy)",
         )
+
+
+def _missing(label: str, expected: str) -> Requirement:
+    return requirement(label, expected, None, ok=False)
+
+
+def _tracking(policy: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = policy.get("TargetTrackingScalingPolicyConfiguration") or {}
+    return found
+
+
+def _metric_type(policy: dict[str, Any]) -> str | None:
+    spec = _tracking(policy).get("PredefinedMetricSpecification") or {}
+    kind = spec.get("PredefinedMetricType")
+    return str(kind) if kind else None
 
 
 # -- exercise 1 ------------------------------------------------------------------------------
