@@ -25,20 +25,30 @@ __all__ = [
     "allows",
     "aws_errors",
     "file_system",
+    "forwards_to",
+    "from_anywhere",
     "from_group",
     "group_names",
+    "listener",
     "load_balancer",
     "open_to_internet",
     "pages",
+    "permits",
     "repository",
+    "role_policies",
     "route",
+    "rules_of",
     "scalable_target",
     "scaling_policies",
     "security_group",
     "service",
     "service_tasks",
+    "stopped_reasons",
+    "subnet_zones",
     "target_group",
     "target_health",
+    "task_definition",
+    "vpc_groups",
 ]
 
 ANYWHERE = "0.0.0.0/0"
@@ -76,6 +86,14 @@ def security_group(aws: AccountReader, name: str) -> dict[str, Any] | None:
         filters.append({"Name": "vpc-id", "Values": [vpc]})
     groups = aws.ec2.describe_security_groups(Filters=filters)["SecurityGroups"]
     return dict(groups[0]) if groups else None
+
+
+def vpc_groups(aws: AccountReader) -> dict[str, dict[str, Any]]:
+    """Every security group of the default VPC, by name (one describe call)."""
+    vpc = _default_vpc(aws)
+    filters = [{"Name": "vpc-id", "Values": [vpc]}] if vpc else []
+    found = pages(aws.ec2, "describe_security_groups", "SecurityGroups", Filters=filters)
+    return {str(g["GroupName"]): g for g in found}
 
 
 def group_names(aws: AccountReader, ids: list[str]) -> list[str]:
@@ -125,18 +143,22 @@ def open_to_internet(group: dict[str, Any]) -> list[str]:
     ]
 
 
-def rules_of(aws: AccountReader, group: dict[str, Any]) -> list[str]:
-    """``["tcp 80 from 0.0.0.0/0", "tcp 8080 from bookshelf-alb"]``: a group's inbound rules."""
-    named = {}
+def rules_of(
+    aws: AccountReader, group: dict[str, Any], named: dict[str, str] | None = None
+) -> list[str]:
+    """``["tcp 80 from 0.0.0.0/0", "tcp 8080 from bookshelf-alb"]``: a group's inbound rules.
+    ``named``: group id -> name, when the caller has read the groups already."""
     ids = [
         p["GroupId"]
         for rule in group.get("IpPermissions", [])
         for p in rule.get("UserIdGroupPairs", [])
         if "GroupId" in p
     ]
-    if ids:
-        for found in aws.ec2.describe_security_groups(GroupIds=sorted(set(ids)))["SecurityGroups"]:
-            named[found["GroupId"]] = found["GroupName"]
+    if named is None:
+        named = {}
+        if ids:
+            found = aws.ec2.describe_security_groups(GroupIds=sorted(set(ids)))["SecurityGroups"]
+            named = {g["GroupId"]: g["GroupName"] for g in found}
     shown = []
     for rule in group.get("IpPermissions", []):
         sources = [str(r.get("CidrIp")) for r in rule.get("IpRanges", [])] + [
@@ -174,22 +196,37 @@ def _without_conditions(document: Any) -> dict[str, Any]:
     return doc
 
 
-def allows(
-    aws: AccountReader, role: str, action: str, resource: str, *, conditions_hold: bool = False
-) -> bool:
-    """May ``role`` call ``action`` on ``resource``? The evaluator the runtime's task start uses
-    (:mod:`ecs_learn.runtime.iam_eval`: explicit Deny wins, wildcards, no conditions). With
-    ``conditions_hold`` a statement's ``Condition`` counts as met (for a task role's EFS
-    statement that names the access point: the mount satisfies it)."""
-    from ecs_learn.runtime.iam_eval import PolicySource, evaluate, policies_of
+def role_policies(aws: AccountReader, role: str) -> list[Any] | None:
+    """The role's identity policies (``None``: no such role), read once for many questions."""
+    from ecs_learn.runtime.iam_eval import policies_of
 
     try:
-        policies = policies_of(aws.iam, role)
+        return list(policies_of(aws.iam, role))
     except ClientError:
+        return None
+
+
+def permits(
+    policies: list[Any] | None, action: str, resource: str, *, conditions_hold: bool = False
+) -> bool:
+    """Do ``policies`` allow ``action`` on ``resource``? The evaluator the runtime's task start
+    uses (:mod:`ecs_learn.runtime.iam_eval`: explicit Deny wins, wildcards, no conditions).
+    With ``conditions_hold`` a statement's ``Condition`` counts as met (for a task role's EFS
+    statement that names the access point: the mount satisfies it)."""
+    from ecs_learn.runtime.iam_eval import PolicySource, evaluate
+
+    if not policies:
         return False
     if conditions_hold:
         policies = [PolicySource(p.name, _without_conditions(p.document)) for p in policies]
     return evaluate(policies, action, resource).allowed
+
+
+def allows(
+    aws: AccountReader, role: str, action: str, resource: str, *, conditions_hold: bool = False
+) -> bool:
+    """May ``role`` call ``action`` on ``resource``? (:func:`permits` of its policies.)"""
+    return permits(role_policies(aws, role), action, resource, conditions_hold=conditions_hold)
 
 
 # -- realism ----------------------------------------------------------------------------------

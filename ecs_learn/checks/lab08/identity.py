@@ -7,6 +7,7 @@ Permissions are judged with the IAM evaluator the runtime uses when a task start
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from botocore.exceptions import ClientError
 
@@ -45,9 +46,9 @@ def _trusted(aws: AccountReader, role: str) -> Requirement:
     )
 
 
-def _reads(aws: AccountReader, tier: Tier, arn: str | None) -> Requirement:
+def _reads(policies: list[Any] | None, tier: Tier, arn: str | None) -> Requirement:
     action = "ssm:GetParameters" if tier.in_ssm else "secretsmanager:GetSecretValue"
-    ok = arn is not None and acct.allows(aws, EXECUTION_ROLE, action, arn)
+    ok = arn is not None and acct.permits(policies, action, arn)
     return requirement(
         f"{EXECUTION_ROLE} reads {tier.secret_name}",
         f"{action} allowed",
@@ -124,8 +125,9 @@ def roles_and_secrets(aws: AccountReader) -> Iterator[Requirement]:
         hint=f"attach_role_policy with {EXECUTION_POLICY} (note service-role/ in the path)",
     )
     param_arn = secret_arn(aws, WEB)
-    yield _reads(aws, API, api_secret)
-    yield _reads(aws, WEB, param_arn)
+    execution = acct.role_policies(aws, EXECUTION_ROLE)
+    yield _reads(execution, API, api_secret)
+    yield _reads(execution, WEB, param_arn)
     other_secret = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT_ID}:secret:payroll/key-AbCdEf"
     other_param = f"arn:aws:ssm:{REGION}:{ACCOUNT_ID}:parameter/payroll/key"
     broad = [
@@ -134,7 +136,7 @@ def roles_and_secrets(aws: AccountReader) -> Iterator[Requirement]:
             ("every secret", "secretsmanager:GetSecretValue", other_secret),
             ("every parameter", "ssm:GetParameters", other_param),
         )
-        if acct.allows(aws, EXECUTION_ROLE, action, arn)
+        if acct.permits(execution, action, arn)
     ]
     exists = lookup.role(aws, EXECUTION_ROLE) is not None
     yield requirement(
@@ -153,8 +155,9 @@ def roles_and_secrets(aws: AccountReader) -> Iterator[Requirement]:
             fs = acct.file_system(aws, FS_TOKEN)
             resource = str(fs["FileSystemArn"]) if fs else None
         actions = [action] + (["elasticfilesystem:ClientWrite"] if tier is API else [])
+        policies = acct.role_policies(aws, tier.task_role)
         ok = resource is not None and all(
-            acct.allows(aws, tier.task_role, a, resource, conditions_hold=True) for a in actions
+            acct.permits(policies, a, resource, conditions_hold=True) for a in actions
         )
         exists = lookup.role(aws, tier.task_role) is not None
         yield requirement(

@@ -61,9 +61,10 @@ def _shown_rules(rules: list[dict[str, Any]]) -> list[str]:
     return shown
 
 
-def _images_of(aws: AccountReader, tier: Tier) -> Iterator[Requirement]:
+def _images_of(
+    aws: AccountReader, tier: Tier, repo: dict[str, Any] | None
+) -> Iterator[Requirement]:
     name = tier.repository
-    repo = acct.repository(aws, name)
     yield requirement(
         f"{tier.name} repository",
         name,
@@ -167,8 +168,11 @@ def _images_of(aws: AccountReader, tier: Tier) -> Iterator[Requirement]:
     owns=Owns(),
 )
 def images(aws: AccountReader) -> Iterator[Requirement | Judged]:
-    found = [t.repository for t in TIERS if acct.repository(aws, t.repository)]
+    repos = {
+        r["repositoryName"]: r for r in acct.pages(aws.ecr, "describe_repositories", "repositories")
+    }
+    found = [t.repository for t in TIERS if t.repository in repos]
     if found:
         yield judged(", ".join(found))
     for tier in TIERS:
-        yield from _images_of(aws, tier)
+        yield from _images_of(aws, tier, repos.get(tier.repository))

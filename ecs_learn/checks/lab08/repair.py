@@ -73,8 +73,10 @@ def repair_secret(aws: AccountReader) -> Iterator[Requirement]:
     )
     arn = _partner_arn(aws)
     ok = arn is not None and acct.allows(aws, EXECUTION_ROLE, "secretsmanager:GetSecretValue", arn)
-    task_role_reads = arn is not None and acct.allows(
-        aws, API.task_role, "secretsmanager:GetSecretValue", arn
+    task_role_reads = (
+        not ok
+        and arn is not None
+        and acct.allows(aws, API.task_role, "secretsmanager:GetSecretValue", arn)
     )
     yield requirement(
         f"{EXECUTION_ROLE} reads {PARTNER_SECRET}",
@@ -90,12 +92,9 @@ def repair_secret(aws: AccountReader) -> Iterator[Requirement]:
             else f"add the secret's ARN to the Resource of {EXECUTION_ROLE}'s inline policy"
         ),
     )
-    yield running(aws, API, svc)
-    failed = [
-        r
-        for r in acct.stopped_reasons(acct.service_tasks(aws, CLUSTER, API.name, "STOPPED"))
-        if "unable to retrieve secret" in r
-    ]
+    stopped = acct.service_tasks(aws, CLUSTER, API.name, "STOPPED")
+    yield running(aws, API, svc, stopped)
+    failed = [r for r in acct.stopped_reasons(stopped) if "unable to retrieve secret" in r]
     yield requirement(
         "the failure you repaired",
         "stopped api tasks that could not read the secret",

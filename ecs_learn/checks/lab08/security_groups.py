@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from ecs_learn.checks.lab08 import account as acct
 from ecs_learn.checks.lab08.brief import ALB_SG, API, EFS_SG, TIERS, WEB, Tier
@@ -10,12 +11,14 @@ from ecs_learn.checks.reader import AccountReader
 from ecs_learn.checks.registry import Owns, check, requirement
 from ecs_learn.checks.result import Requirement
 
+Groups = dict[str, dict[str, Any]]
+
 
 def _admits(
-    aws: AccountReader, label: str, group: str, port: int, source: str | None
+    aws: AccountReader, groups: Groups, label: str, group: str, port: int, source: str | None
 ) -> Requirement:
-    sg = acct.security_group(aws, group)
-    source_sg = acct.security_group(aws, source) if source else None
+    sg = groups.get(group)
+    source_sg = groups.get(source) if source else None
     ok = acct.from_group(sg, port, source_sg) if source else acct.from_anywhere(sg, port)
     wanted = f"TCP {port} from {source or '0.0.0.0/0'}"
     if sg is None:
@@ -26,13 +29,13 @@ def _admits(
         hint = f"authorize_security_group_ingress on {group}: TCP {port} with " + (
             f"UserIdGroupPairs [{{'GroupId': <{source} id>}}]" if source else "0.0.0.0/0"
         )
-    return requirement(
-        label, wanted, acct.rules_of(aws, sg) or "no rules" if sg else None, ok=ok, hint=hint
-    )
+    names = {g["GroupId"]: name for name, g in groups.items()}
+    shown = (acct.rules_of(aws, sg, names) or "no rules") if sg else None
+    return requirement(label, wanted, shown, ok=ok, hint=hint)
 
 
-def _closed(aws: AccountReader, tier: Tier) -> Requirement:
-    sg = acct.security_group(aws, tier.security_group)
+def _closed(groups: Groups, tier: Tier) -> Requirement:
+    sg = groups.get(tier.security_group)
     open_rules = acct.open_to_internet(sg) if sg else []
     return requirement(
         f"{tier.security_group}: closed to the internet",
@@ -69,18 +72,21 @@ def _closed(aws: AccountReader, tier: Tier) -> Requirement:
     owns=Owns(),
 )
 def security_groups(aws: AccountReader) -> Iterator[Requirement]:
-    yield _admits(aws, f"{ALB_SG}: TCP 80 from anywhere", ALB_SG, 80, None)
+    groups = acct.vpc_groups(aws)
+    yield _admits(aws, groups, f"{ALB_SG}: TCP 80 from anywhere", ALB_SG, 80, None)
     for tier in TIERS:
         yield _admits(
             aws,
+            groups,
             f"{tier.security_group}: TCP {tier.port} from {ALB_SG}",
             tier.security_group,
             tier.port,
             ALB_SG,
         )
-        yield _closed(aws, tier)
+        yield _closed(groups, tier)
     yield _admits(
         aws,
+        groups,
         f"{EFS_SG}: TCP 2049 from {API.security_group}",
         EFS_SG,
         2049,

@@ -57,10 +57,19 @@ def _unhealthy_hint(health: list[dict[str, Any]], tier: Tier) -> str:
     return f"advance the clock (rt.advance(minutes=2)) so the health checks of {tier.name} run"
 
 
-def running(aws: AccountReader, tier: Tier, svc: dict[str, Any] | None) -> Requirement:
+def running(
+    aws: AccountReader,
+    tier: Tier,
+    svc: dict[str, Any] | None,
+    stopped: list[dict[str, Any]] | None = None,
+) -> Requirement:
+    """All the desired tasks run; if not, why the last one stopped (``stopped``: the service's
+    STOPPED tasks, when the caller has read them)."""
     desired = int((svc or {}).get("desiredCount") or 0)
     running = int((svc or {}).get("runningCount") or 0)
-    reasons = list(acct.stopped_reasons(acct.service_tasks(aws, CLUSTER, tier.name, "STOPPED")))
+    if stopped is None:
+        stopped = acct.service_tasks(aws, CLUSTER, tier.name, "STOPPED") if svc else []
+    reasons = list(acct.stopped_reasons(stopped))
     ok = svc is not None and desired >= MIN_TASKS and running == desired
     found = f"{running} of {desired}" if svc else None
     if svc and not ok and reasons:
