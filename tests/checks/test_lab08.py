@@ -88,7 +88,7 @@ def test_an_empty_account_earns_nothing_and_each_check_names_every_missing_piece
 def test_the_instructor_solution_earns_every_point_and_a_clean_review(
     reader: AccountReader,
 ) -> None:
-    run_cells()
+    namespace = run_cells()
     report = LAB.run_all(reader)
     assert [(r.check_id, r.status) for r in report.results] == [
         (c, Status.PASSED) for c in LAB.check_ids()
@@ -101,6 +101,12 @@ def test_the_instructor_solution_earns_every_point_and_a_clean_review(
     assert review.missing == () and review.changes() == []
     assert "8 of 8 components complete; it behaves as the brief asks" in review.verdict
     assert "2 → 8 (web-requests)" in review._repr_html_()
+    # Every exercise cell can be run again: nothing fails, nothing scores less.
+    for cell in code_cells(NOTEBOOK):
+        if "exercise" in cell_tags(cell):
+            exec(compile(cell_source(cell), "<lab08 again>", "exec"), namespace)
+    again = LAB.run_all(reader)
+    assert again.points == 40, "\n".join(str(r) for r in again.results if not r.passed)
 
 
 def _mistakes() -> dict[str, str]:
