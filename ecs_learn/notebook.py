@@ -23,8 +23,8 @@ from html import escape
 from typing import Any
 
 from ecs_learn.checks import AccountReader, CheckResult, Lab, LabReport, get_lab
-from ecs_learn.checks.review import ArchitectureReview, architecture_review
 from ecs_learn.checks.catalog import UnknownCheckError, UnknownLabError
+from ecs_learn.checks.review import ArchitectureReview, architecture_review
 from ecs_learn.errors import EcsLearnError
 from ecs_learn.sandbox import Sandbox, get_sandbox
 

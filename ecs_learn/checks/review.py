@@ -82,16 +82,26 @@ class Component:
 
 @dataclass(frozen=True)
 class Change:
-    """One thing to change: where, what is wrong, what to do, and the points it is worth."""
+    """One thing to change: where, what is wrong, what to do, and the points it is worth.
+
+    For a component that is not there at all the change is the whole component (``whole``:
+    its check's hint); otherwise it is one requirement that does not hold."""
 
     component: str
-    requirement: Requirement
+    requirement: Requirement | None
     worth: float
     rejected: bool = False  # fixing it also frees the rest of a gated component's points
+    hint: str = ""  # the component's own hint, for a whole missing component
+
+    @property
+    def whole(self) -> bool:
+        return self.requirement is None
 
     @property
     def advice(self) -> str:
         r = self.requirement
+        if r is None:
+            return f"nothing of it is there yet — {self.hint}" if self.hint else "build it"
         what = f"{r.label}: expected {r.expected}, found {r.found}"
         return f"{what} — {r.hint}" if r.hint else what
 
@@ -109,13 +119,22 @@ def _state(result: CheckResult, gates: tuple[str, ...]) -> State:
 
 
 def _changes(components: Iterable[Component]) -> list[Change]:
-    found: list[Change] = []
-    for c in components:
+    """What AWS would reject first (it holds a component's points back), then the gaps of
+    half-built components by the points at stake, then whole missing components in build
+    order (the order of the lab)."""
+    ranked: list[tuple[tuple[int, float, int], Change]] = []
+    for position, c in enumerate(components):
+        if c.state is State.MISSING:
+            change = Change(c.title, None, c.result.max_points, hint=c.result.hint)
+            ranked.append(((2, 0.0, position), change))
+            continue
         for r in c.gaps:
             rejected = r.label in c.gates
-            worth = c.result.max_points - c.result.points if rejected else r.worth
-            found.append(Change(c.title, r, round(worth, 4), rejected))
-    return sorted(found, key=lambda ch: (not ch.rejected, -ch.worth))
+            worth = round(c.result.max_points - c.result.points if rejected else r.worth, 4)
+            ranked.append(
+                ((0 if rejected else 1, -worth, position), Change(c.title, r, worth, rejected))
+            )
+    return [change for _, change in sorted(ranked, key=lambda item: item[0])]
 
 
 @dataclass(frozen=True)
@@ -174,13 +193,13 @@ class ArchitectureReview:
         if not self.behaviour:
             return f"{built}."
         if len(behaving) == len(self.behaviour):
-            return f"{built}; it behaves as the brief asks: {self._titles(behaving)}."
+            return f"{built}, and it behaves as asked ({self._titles(behaving)})."
         failing = [c for c in self.behaviour if c.state is not State.COMPLETE]
-        return f"{built}; not yet shown to hold: {self._titles(failing)}."
+        return f"{built}; not yet shown to work: {self._titles(failing)}."
 
     @staticmethod
     def _titles(components: Iterable[Component]) -> str:
-        return "; ".join(c.title.split(":")[0].lower() for c in components)
+        return ", ".join(c.title.split(":")[0].lower() for c in components)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -201,7 +220,12 @@ class ArchitectureReview:
                 for c in self.components
             ],
             "changes": [
-                {"component": ch.component, "advice": ch.advice, "worth": ch.worth}
+                {
+                    "component": ch.component,
+                    "advice": ch.advice,
+                    "worth": ch.worth,
+                    "rejected": ch.rejected,
+                }
                 for ch in self.changes(None)
             ],
         }
@@ -274,7 +298,8 @@ class ArchitectureReview:
                 f"<span style='color:#24292f'>{escape(r.label)}: {wrappable(r.found)}</span></li>"
                 for r in c.result.requirements
             )
-            behaviour += item(c, f" — {escape(c.state.value)}<ul>{rows}</ul>")
+            listed = f"<ul style='list-style:none;padding-left:18px'>{rows}</ul>"
+            behaviour += item(c, f" — {escape(c.state.value)}{listed}")
         missing = (
             "".join(
                 item(

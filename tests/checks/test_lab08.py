@@ -99,7 +99,9 @@ def test_the_instructor_solution_earns_every_point_and_a_clean_review(
     assert load["api scaled out on requests"] == "2 → 4 (api-requests)"
     review = architecture_review(report, LAB.checks, title=LAB.title, behaviour=LAB.behaviour)
     assert review.missing == () and review.changes() == []
-    assert "8 of 8 components complete; it behaves as the brief asks" in review.verdict
+    assert review.verdict == (
+        "8 of 8 components complete, and it behaves as asked (repair, under load)."
+    )
     assert "2 → 8 (web-requests)" in review._repr_html_()
     # Every exercise cell can be run again: nothing fails, nothing scores less.
     for cell in code_cells(NOTEBOOK):

@@ -75,7 +75,7 @@ def test_each_component_gets_its_state_from_its_result() -> None:
     assert [c.result.check_id for c in review.behaviour] == ["load"]
     assert review.verdict == (
         "1 of 4 components complete, 1 partly built, 1 rejected by AWS, 1 missing; "
-        "not yet shown to hold: load."
+        "not yet shown to work: load."
     )
 
 
@@ -85,15 +85,17 @@ def test_changes_put_what_aws_rejects_first_then_the_points_at_stake() -> None:
     )]  # fmt: skip
     review = architecture_review(_report(), checks, behaviour=("load",))
     changes = review.changes(None)
-    assert [(c.requirement.label, c.worth, c.rejected) for c in changes] == [
+    assert [
+        (c.requirement.label if c.requirement else None, c.worth, c.rejected) for c in changes
+    ] == [
         ("AWS accepts it", 1.5, True),  # the whole check's points wait for it
-        ("mount target", 2.0, False),
+        ("mount target", 2.0, False),  # then the gaps of what is half built, by points
         ("caught up", 1.5, False),
-        ("running", 1.0, False),
-        ("healthy", 1.0, False),
+        (None, 2.0, False),  # then what is not there at all, whole, in the lab's order
     ]
+    assert changes[3].whole and changes[3].component == "Services: the services"
     assert changes[1].advice == "mount target: expected wanted, found other — fix mount target"
-    assert len(review.changes()) == 5 and len(review.changes(2)) == 2
+    assert len(review.changes()) == 4 and len(review.changes(2)) == 2
 
 
 def test_the_text_and_the_html_follow_the_results() -> None:
@@ -111,7 +113,7 @@ def test_the_text_and_the_html_follow_the_results() -> None:
     clean = architecture_review(fixed, [], behaviour=("load",))
     assert clean.missing == () and clean.changes() == []
     assert "nothing: every requirement holds" in str(clean)
-    assert clean.verdict == "1 of 1 components complete; it behaves as the brief asks: load."
+    assert clean.verdict == "1 of 1 components complete, and it behaves as asked (load)."
     assert "What to change first" not in clean._repr_html_()
 
 
@@ -132,4 +134,4 @@ def test_unpriced_requirements_are_reviewed_too() -> None:
             ),
         ),
     )
-    assert architecture_review(report, []).changes()[0].worth == 0
+    assert architecture_review(report, []).changes()[0].whole  # nothing of it holds

@@ -83,7 +83,11 @@ def repair_secret(aws: AccountReader) -> Iterator[Requirement]:
         "secretsmanager:GetSecretValue allowed",
         "allowed"
         if ok
-        else ("no such secret (run the release cell)" if arn is None else "not allowed"),
+        else (
+            "no such secret (run the release cell)"
+            if arn is None
+            else ("not allowed" if acct.role_policies(aws, EXECUTION_ROLE) is not None else None)
+        ),
         ok=ok,
         hint=(
             f"you allowed it to {API.task_role}: the secret is injected before your code runs, "
