@@ -94,6 +94,8 @@ def test_the_instructor_solution_earns_every_point_and_a_clean_review(
         (c, Status.PASSED) for c in LAB.check_ids()
     ], "\n".join(str(r) for r in report.results if not r.passed)
     assert report.points == report.max_points == 40 and len(LAB.checks) >= 5
+    for item, result in zip(LAB.checks, report.results, strict=True):  # the table, exactly
+        assert {r.label for r in result.requirements} == set(item.weights), item.id
     load = {r.label: r.found for r in report.by_id()["load-test"].requirements}
     assert load["web scaled out on requests"] == "2 → 8 (web-requests)"
     assert load["api scaled out on requests"] == "2 → 4 (api-requests)"
