@@ -30,8 +30,7 @@ from ecs_learn.checks.result import Requirement
 from ecs_learn.sandbox.env import ACCOUNT_ID, REGION
 
 
-def _trusted(aws: AccountReader, role: str) -> Requirement:
-    found = lookup.role(aws, role)
+def _trusted(role: str, found: dict[str, Any] | None) -> Requirement:
     trusted = lookup.trusted_services(found) if found else []
     return requirement(
         f"{role} trusted by",
@@ -88,6 +87,7 @@ def _reads(policies: list[Any] | None, tier: Tier, arn: str | None) -> Requireme
     owns=Owns(iam_roles=(EXECUTION_ROLE, WEB.task_role, API.task_role)),
 )
 def roles_and_secrets(aws: AccountReader) -> Iterator[Requirement]:
+    roles = {n: lookup.role(aws, n) for n in (EXECUTION_ROLE, WEB.task_role, API.task_role)}
     api_secret = secret_arn(aws, API)
     yield requirement(
         f"secret {API.secret_name}",
@@ -113,10 +113,8 @@ def roles_and_secrets(aws: AccountReader) -> Iterator[Requirement]:
             else f"ssm.put_parameter(Name={WEB.secret_name!r}, Type='SecureString', ...)"
         ),
     )
-    yield _trusted(aws, EXECUTION_ROLE)
-    attached = (
-        lookup.attached_policy_arns(aws, EXECUTION_ROLE) if lookup.role(aws, EXECUTION_ROLE) else []
-    )
+    yield _trusted(EXECUTION_ROLE, roles[EXECUTION_ROLE])
+    attached = lookup.attached_policy_arns(aws, EXECUTION_ROLE) if roles[EXECUTION_ROLE] else []
     yield requirement(
         f"{EXECUTION_ROLE} managed policy",
         "AmazonECSTaskExecutionRolePolicy",
@@ -138,7 +136,7 @@ def roles_and_secrets(aws: AccountReader) -> Iterator[Requirement]:
         )
         if acct.permits(execution, action, arn)
     ]
-    exists = lookup.role(aws, EXECUTION_ROLE) is not None
+    exists = roles[EXECUTION_ROLE] is not None
     yield requirement(
         f"{EXECUTION_ROLE} reads nothing else",
         "only the two ARNs the tasks name",
@@ -150,7 +148,7 @@ def roles_and_secrets(aws: AccountReader) -> Iterator[Requirement]:
         (WEB, "s3:GetObject", ASSETS, "s3:GetObject on bookshelf-assets/*"),
         (API, "elasticfilesystem:ClientMount", None, "ClientMount and ClientWrite on the covers"),
     ):
-        yield _trusted(aws, tier.task_role)
+        yield _trusted(tier.task_role, roles[tier.task_role])
         if resource is None:
             fs = acct.file_system(aws, FS_TOKEN)
             resource = str(fs["FileSystemArn"]) if fs else None
@@ -159,7 +157,7 @@ def roles_and_secrets(aws: AccountReader) -> Iterator[Requirement]:
         ok = resource is not None and all(
             acct.permits(policies, a, resource, conditions_hold=True) for a in actions
         )
-        exists = lookup.role(aws, tier.task_role) is not None
+        exists = roles[tier.task_role] is not None
         yield requirement(
             f"{tier.task_role} policy",
             label,

@@ -45,13 +45,13 @@ def _scale_outs(aws: AccountReader, tier: Tier, policy: dict[str, Any] | None) -
     return counts
 
 
-def _load_requirements(aws: AccountReader, tier: Tier) -> Iterator[Requirement]:
+def _load_requirements(
+    aws: AccountReader, tier: Tier, policy: dict[str, Any] | None, outs: list[int]
+) -> Iterator[Requirement]:
     name = tier.name
-    policy = request_policy(aws, tier)
     target = acct.scalable_target(aws, tier.resource_id)
     low = int((target or {}).get("MinCapacity") or MIN_TASKS)
     high = int((target or {}).get("MaxCapacity") or 0)
-    outs = _scale_outs(aws, tier, policy)
     yield requirement(
         f"{name} scaled out on requests",
         f"more than {low} tasks, set by the request-count policy",
@@ -133,9 +133,11 @@ def _load_requirements(aws: AccountReader, tier: Tier) -> Iterator[Requirement]:
     owns=Owns(),
 )
 def load_test(aws: AccountReader) -> Iterator[Requirement]:
+    policies = {t.name: request_policy(aws, t) for t in TIERS}
+    outs = {t.name: _scale_outs(aws, t, policies[t.name]) for t in TIERS}
     for tier in TIERS:
-        yield from _load_requirements(aws, tier)
-    tested = any(_scale_outs(aws, t, request_policy(aws, t)) for t in TIERS)
+        yield from _load_requirements(aws, tier, policies[tier.name], outs[tier.name])
+    tested = any(outs.values())
     for tier in TIERS:
         req = request(aws, tier, f"request {tier.request_path} under load")
         yield requirement(req.label, req.expected, req.found, ok=req.ok and tested, hint=req.hint)

@@ -88,8 +88,15 @@ def running(
     )
 
 
-def healthy(aws: AccountReader, tier: Tier, svc: dict[str, Any] | None) -> Requirement:
-    health = acct.target_health(aws, acct.target_group(aws, tier.target_group))
+def healthy(
+    aws: AccountReader,
+    tier: Tier,
+    svc: dict[str, Any] | None,
+    tg: dict[str, Any] | None = None,
+) -> Requirement:
+    """Every live target of the tier's group is healthy, as many as the service wants
+    (``tg``: the target group, when the caller has read it)."""
+    health = acct.target_health(aws, tg or acct.target_group(aws, tier.target_group))
     live = [h for h in health if h["TargetHealth"]["State"] != "draining"]
     healthy = sum(h["TargetHealth"]["State"] == "healthy" for h in live)
     desired = int((svc or {}).get("desiredCount") or 0)
@@ -140,7 +147,7 @@ def _service_requirements(aws: AccountReader, tier: Tier) -> Iterator[Requiremen
         f"'FARGATE', loadBalancers=[{tier.target_group} -> {tier.name}:{tier.port}], ...)",
     )
     yield running(aws, tier, svc)
-    yield healthy(aws, tier, svc)
+    yield healthy(aws, tier, svc, tg)
     tasks = acct.service_tasks(aws, CLUSTER, tier.name, "RUNNING")
     zones = sorted({str(t.get("availabilityZone")) for t in tasks if t.get("availabilityZone")})
     yield requirement(

@@ -49,8 +49,10 @@ def _names_secret(value: str, tier: Tier, arn: str | None) -> bool:
     return value == arn or value.startswith(arn + ":")
 
 
-def _td_requirements(aws: AccountReader, tier: Tier) -> Iterator[Requirement]:
-    td = lookup.task_definition(aws, tier.family) or {}
+def _td_requirements(
+    aws: AccountReader, tier: Tier, found: dict[str, Any] | None
+) -> Iterator[Requirement]:
+    td = found or {}
     name = tier.name
     c = container(td, name)
     missing = None if td else "no such family"
@@ -252,9 +254,9 @@ _TD_POINTS = {
     ),
 )
 def task_definitions(aws: AccountReader) -> Iterator[Requirement | Judged]:
-    found = [lookup.task_definition(aws, t.family) for t in TIERS]
-    names = [f"{td['family']}:{td['revision']}" for td in found if td]
+    found = {t.name: lookup.task_definition(aws, t.family) for t in TIERS}
+    names = [f"{td['family']}:{td['revision']}" for td in found.values() if td]
     if names:
         yield judged(", ".join(names))
     for tier in TIERS:
-        yield from _td_requirements(aws, tier)
+        yield from _td_requirements(aws, tier, found[tier.name])
