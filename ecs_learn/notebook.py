@@ -108,11 +108,15 @@ class LabSession:
             self._remember(result)
         return report
 
-    def review(self) -> ArchitectureReview:
-        """Every check again, read as a review of the architecture in the account: what is
-        built, how it behaves, what is missing and what to change first."""
+    def review(self, report: LabReport | None = None) -> ArchitectureReview:
+        """The checks' results read as a review of the architecture in the account: what is
+        built, how it behaves, what is missing and what to change first. ``report``: a
+        :meth:`report` just made (its results are reused); by default every check runs again."""
         return architecture_review(
-            self.report(), self.lab.checks, title=self.lab.title, behaviour=self.lab.behaviour
+            report if report is not None else self.report(),
+            self.lab.checks,
+            title=self.lab.title,
+            behaviour=self.lab.behaviour,
         )
 
     def _stamp(self) -> dict[str, str]:

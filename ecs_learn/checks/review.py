@@ -144,6 +144,7 @@ class ArchitectureReview:
     lab_id: str
     title: str
     components: tuple[Component, ...]
+    report: LabReport | None = None  # the results it was written from (shown as the score)
 
     @property
     def points(self) -> float:
@@ -235,9 +236,10 @@ class ArchitectureReview:
         lines = [
             f"Architecture review — lab {self.lab_id}: {self.title}",
             f"{self.points:g}/{self.max_points:g} points. {self.verdict}",
-            "",
-            "What you built:",
         ]
+        if self.report is not None:
+            lines += ["", *str(self.report).splitlines()]
+        lines += ["", "What you built:"]
         lines += [
             f"  {_MARKS[c.state]} {c.title}"
             + (f" [{c.result.judged}]" if c.result.judged else "")
@@ -318,9 +320,12 @@ class ArchitectureReview:
             + f")</span> — {wrappable(ch.advice)}</li>"
             for ch in self.changes()
         )
-        sections = [
-            ("What you built", f"<ul style='list-style:none;padding-left:8px'>{built}</ul>"),
-        ]
+        sections = []
+        if self.report is not None:
+            sections.append(("Every exercise", self.report._repr_html_()))
+        sections.append(
+            ("What you built", f"<ul style='list-style:none;padding-left:8px'>{built}</ul>")
+        )
         if self.behaviour:
             sections.append(
                 (
@@ -365,4 +370,4 @@ def architecture_review(
         )
         for result in report.results
     )
-    return ArchitectureReview(report.lab_id, title, components)
+    return ArchitectureReview(report.lab_id, title, components, report)

@@ -107,6 +107,7 @@ def test_the_text_and_the_html_follow_the_results() -> None:
     assert "Services: the services (missing): running; healthy" in text
     html = review._repr_html_()
     assert "ecs-learn-review" in html and "What to change first" in html
+    assert "ecs-learn-report" in html and "Lab 99: 4/11 points" in text  # the score, line by line
     fixed = LabReport(
         "99", (_result("images", ("repository", True, 1.0)), _result("load", ("up", True, 1.0)))
     )
