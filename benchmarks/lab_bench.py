@@ -6,7 +6,11 @@
 2. Grading one submission of the lab with `ecs-learn grade` against a bare
    `jupyter execute` of the same notebook (target <= 1.15x), medians of N runs.
 
-Run:  .venv/bin/python benchmarks/lab_bench.py [--runs 3] [--lab 01 | --lab 06 | --lab all]
+Any lab works: the latency is its first check after its setup and first exercise (lab 08, the
+capstone: ``images``), the grading ratio its whole instructor notebook (lab 08: the runtime's
+services, scaling and a 20-minute load test, in the kernel against the grader's moto server).
+
+Run:  .venv/bin/python benchmarks/lab_bench.py [--runs 3] [--lab 01 | --lab 08 | --lab all]
 """
 
 from __future__ import annotations

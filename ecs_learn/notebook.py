@@ -24,6 +24,7 @@ from typing import Any
 
 from ecs_learn.checks import AccountReader, CheckResult, Lab, LabReport, get_lab
 from ecs_learn.checks.catalog import UnknownCheckError, UnknownLabError
+from ecs_learn.checks.review import ArchitectureReview, architecture_review
 from ecs_learn.errors import EcsLearnError
 from ecs_learn.sandbox import Sandbox, get_sandbox
 
@@ -107,6 +108,17 @@ class LabSession:
             self._remember(result)
         return report
 
+    def review(self, report: LabReport | None = None) -> ArchitectureReview:
+        """The checks' results read as a review of the architecture in the account: what is
+        built, how it behaves, what is missing and what to change first. ``report``: a
+        :meth:`report` just made (its results are reused); by default every check runs again."""
+        return architecture_review(
+            report if report is not None else self.report(),
+            self.lab.checks,
+            title=self.lab.title,
+            behaviour=self.lab.behaviour,
+        )
+
     def _stamp(self) -> dict[str, str]:
         return {"at": _now().isoformat(timespec="seconds"), "account": self.account.label}
 
@@ -186,9 +198,18 @@ class LabSession:
 
         return account_diagram(self._reader)
 
-    def quiz(self, topic: str, count: int = 3, *, seed: int | None = None) -> Any:
-        """A quiz widget on one topic of the course notes; answers count in your progress
-        (the first answer to each question; it locks once its answer is shown)."""
+    def quiz(
+        self,
+        topic: str | None = None,
+        count: int = 3,
+        *,
+        tag: str | None = None,
+        seed: int | None = None,
+    ) -> Any:
+        """A quiz widget on one topic of the course notes, or on the items of every topic that
+        carry ``tag`` (``lab.quiz(tag="capstone")``); answers count in your progress (the
+        first answer to each question; it locks once its answer is shown)."""
+        from ecs_learn.quiz import load_catalog
         from ecs_learn.ui.quiz import QuizWidget
 
         recorder = None
@@ -196,7 +217,12 @@ class LabSession:
             from ecs_learn.ui.quiz import ProgressRecorder
 
             recorder = ProgressRecorder()
-        return QuizWidget(topic=topic, count=count, seed=seed, on_check=recorder)
+        items = None
+        if tag is not None:
+            items = [i for i in load_catalog().items(topic) if tag in i.tags]
+            if not items:
+                raise LabNotFoundError(f"no quiz item carries the tag {tag!r}")
+        return QuizWidget(topic=topic, count=count, items=items, seed=seed, on_check=recorder)
 
     # -- what the learner sees of the session ---------------------------------------
     def _earlier_passes(self) -> list[str]:

@@ -328,3 +328,21 @@ def test_show_draws_the_account_as_inline_svg(lab: Any) -> None:
     assert html.count("<svg") == 1 and html.count("class='ecs-learn-node'") == 4
     assert html.count("class='ecs-learn-edge'") == 2  # the role and the log group
     assert "web:1 -> ecsTaskExecutionRole (execution role)" in str(drawing)
+
+
+def test_a_quiz_on_a_tag_draws_from_every_bank_and_the_review_reads_the_report(
+    sandbox: Any,
+) -> None:
+    session = open_lab("08")
+    try:
+        quiz = session.quiz(tag="capstone", count=4, seed=3)
+        assert quiz.total == 4 and all("capstone" in q.item.tags for q in quiz.questions)
+        assert len({q.item.id.split("/")[0] for q in quiz.questions}) >= 2
+        with pytest.raises(LabNotFoundError, match="no quiz item carries the tag 'nope'"):
+            session.quiz(tag="nope")
+        review = session.review()
+        assert review.points == 0 and "0 of 8 components complete" in review.verdict
+        assert [c.result.check_id for c in review.behaviour] == ["repair-secret", "load-test"]
+        assert "What is missing" in review._repr_html_()
+    finally:
+        strict.disable()

@@ -48,9 +48,12 @@ class LabEntry:
 
 @dataclass(frozen=True)
 class Lab(LabEntry):
-    """A lab: its metadata and its checks, in notebook order."""
+    """A lab: its metadata and its checks, in notebook order. ``behaviour`` names the checks
+    that judge what the account does under the runtime (a checks module's ``BEHAVIOUR``), for
+    the architecture review."""
 
     checks: tuple[Check, ...] = ()
+    behaviour: tuple[str, ...] = ()
 
     @property
     def notebook_path(self) -> Path:
@@ -117,4 +120,8 @@ def get_lab(lab_id: str) -> Lab:
 @functools.cache
 def _load(entry: LabEntry) -> Lab:
     module = importlib.import_module(entry.checks_module)
-    return Lab(**dataclasses.asdict(entry), checks=tuple(module.CHECKS))
+    return Lab(
+        **dataclasses.asdict(entry),
+        checks=tuple(module.CHECKS),
+        behaviour=tuple(getattr(module, "BEHAVIOUR", ())),
+    )

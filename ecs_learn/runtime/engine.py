@@ -102,7 +102,32 @@ class Runtime:
     # -- one pass ------------------------------------------------------------------------------
     def after(self, operation: str) -> None:
         """React to a learner's call of ``operation`` that succeeded (see ``triggers``)."""
+        if operation == "RegisterScalableTarget":
+            self.into_scalable_ranges()
         self.reconcile(sync_agent=syncs_agent(operation))
+
+    def into_scalable_ranges(self) -> None:
+        """Move each ECS service's desired count into its scalable target's range.
+
+        API_RegisterScalableTarget: when the resource is active, registering "changes the
+        resource's current capacity to a value that is inside of this range" — at once, not
+        at the next scaling decision (a lowered MaxCapacity scales the service in)."""
+        with self._lock, self.account.session():
+            aas = self.account.client("application-autoscaling")
+            pages = aas.get_paginator("describe_scalable_targets").paginate(ServiceNamespace="ecs")
+            ecs = self.account.ecs
+            for target in (t for page in pages for t in page["ScalableTargets"]):
+                parts = str(target["ResourceId"]).split("/")
+                if target.get("ScalableDimension") != "ecs:service:DesiredCount" or len(parts) != 3:
+                    continue
+                found = ecs.describe_services(cluster=parts[1], services=[parts[2]])["services"]
+                if not found or found[0].get("status") != "ACTIVE":
+                    continue
+                desired = int(found[0].get("desiredCount") or 0)
+                low, high = int(target["MinCapacity"]), int(target["MaxCapacity"])
+                inside = min(max(desired, low), high)
+                if inside != desired:
+                    ecs.update_service(cluster=parts[1], service=parts[2], desiredCount=inside)
 
     def run_task(self, params: dict[str, Any]) -> dict[str, Any] | None:
         """A learner's RunTask on EC2, placed by the runtime (``run_task.py``); ``None``:

@@ -1,8 +1,9 @@
 """Which learner calls make the account act (the runtime reconciles after them).
 
 Calls that change a service, its tasks, its target groups or load balancer rules, its
-network (security groups), its capacity or container instances, or what a starting task
-needs (images, roles, secrets, log groups, EFS mount targets). Reads never trigger.
+network (security groups), its capacity or container instances, its scalable target's range,
+or what a starting task needs (images, roles, secrets, log groups, EFS mount targets). Reads
+never trigger.
 
 The calls in :data:`AGENT_SYNC` also let the ECS agents on the EC2 instances act first
 (register, or leave: ``agent.sync``): they change instances, Auto Scaling groups, launch
@@ -71,6 +72,7 @@ _BY_SERVICE: dict[str, tuple[str, ...]] = {
         "AttachInstances",
         "DetachInstances",
     ),
+    "application-auto-scaling": ("RegisterScalableTarget",),
     "iam": (
         "AttachRolePolicy",
         "DetachRolePolicy",

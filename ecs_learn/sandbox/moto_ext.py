@@ -18,6 +18,8 @@ Fixes (moto 5.2.5, see ../shared/reference/moto-behaviour.md §0):
 * a target group no longer lists a load balancer whose listeners and rules stopped
   forwarding to it (deleted, or changed);
 * ``create_service`` keeps what moto drops (``deploymentConfiguration`` and others);
+* ``update_service`` with a family (or ``family:revision``) stores the revision's ARN, as
+  AWS does (moto kept the string given, so ``describe_services`` said ``web``);
 * ``start_task`` honours ``networkConfiguration`` (an awsvpc task on a container instance
   gets its ENI) and its tasks say ``launchType: EC2``; a dynamic host port (``hostPort`` 0
   or absent in ``bridge`` mode) is not counted as port "0" of the instance (moto placed one
@@ -249,6 +251,21 @@ def _patch_create_service() -> None:
     EC2ContainerServiceResponse.create_service = create_service  # type: ignore[method-assign]
 
 
+def _patch_update_service() -> None:
+    from moto.ecs import models
+
+    original = models.EC2ContainerServiceBackend.update_service
+
+    def update_service(self: Any, service_properties: dict[str, Any]) -> Any:
+        given = service_properties.get("task_definition")
+        service = original(self, service_properties)
+        if given:
+            service.task_definition = self.describe_task_definition(given).arn
+        return service
+
+    models.EC2ContainerServiceBackend.update_service = update_service  # type: ignore[method-assign]
+
+
 def _patch_target_health() -> None:
     from moto.elbv2.models import FakeHealthStatus, FakeTargetGroup
 
@@ -401,6 +418,7 @@ def apply() -> None:
         _patch_counts()
         _patch_list_tasks()
         _patch_create_service()
+        _patch_update_service()
         _patch_target_health()
         _patch_start_task()
         _patch_target_group_links()

@@ -159,3 +159,21 @@ def test_an_ec2_service_without_container_instances_cannot_place_tasks(box: Sand
         "requirements. Reason: No Container Instances were found in your cluster. For more "
         "information, see the Troubleshooting section of the Amazon ECS Developer Guide."
     )
+
+
+def test_an_update_by_family_names_the_revision_and_the_same_revision_deploys_nothing(
+    box: Sandbox,
+) -> None:
+    """moto kept ``taskDefinition="web"`` as given; AWS stores the revision's ARN, and an
+    update that names the revision the service already runs starts no deployment."""
+    world = build(box, alb=False)
+    first = world.task_definition()
+    world.create_service(first, count=2)
+    ecs = world.client("ecs")
+    ecs.update_service(cluster="lab", service="web", taskDefinition="web")
+    service = world.service()
+    assert service["taskDefinition"] == first
+    assert len(service["deployments"]) == 1 and len(world.tasks()) == 2
+    second = world.task_definition()
+    ecs.update_service(cluster="lab", service="web", taskDefinition="web")
+    assert world.service()["taskDefinition"] == second

@@ -219,3 +219,19 @@ def test_set_load_names_the_service_it_wants(box: Sandbox) -> None:
         rt.set_load("web", 10)
     arn = "arn:aws:ecs:us-east-1:123456789012:service/lab/web"
     assert rt.set_load(arn, None) == RID
+
+
+def test_a_range_registered_again_moves_the_desired_count_into_it_at_once(box: Sandbox) -> None:
+    """API_RegisterScalableTarget: registering an active resource "changes the resource's
+    current capacity to a value that is inside of this range" — a lower MaxCapacity scales
+    the service in before the call returns, a higher MinCapacity scales it out."""
+    world = scaled_service(box, desired=6, low=2, high=10)
+    aas = box.client("application-autoscaling")
+    aas.register_scalable_target(
+        ServiceNamespace="ecs", ResourceId=RID, ScalableDimension=DIM, MinCapacity=2, MaxCapacity=4
+    )
+    assert counts(world) == (4, 4)
+    aas.register_scalable_target(
+        ServiceNamespace="ecs", ResourceId=RID, ScalableDimension=DIM, MinCapacity=5, MaxCapacity=8
+    )
+    assert counts(world) == (5, 5)
