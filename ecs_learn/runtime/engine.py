@@ -19,6 +19,7 @@ from typing import Any
 
 from ecs_learn.runtime import agent, events
 from ecs_learn.runtime.account import Account
+from ecs_learn.runtime.advanced import Advanced
 from ecs_learn.runtime.asg import ManagedScaler
 from ecs_learn.runtime.deployments import DeploymentConfig
 from ecs_learn.runtime.ec2 import Ec2Placer
@@ -318,8 +319,11 @@ class Runtime:
                 )
 
     # -- the clock -------------------------------------------------------------------------------
-    def advance(self, seconds: float) -> float:
+    def advance(self, seconds: float) -> Advanced:
         """Move the virtual clock ``seconds`` ahead, doing everything due on the way.
+
+        Returns the elapsed seconds since the reset as an :class:`Advanced` (a float that
+        also says how far the clock moved, to what time, and what happened meanwhile).
 
         The runtime's due times reconcile the account; when the account has ECS scalable
         targets, each whole minute runs the scaling engine (its configuration read once, here)
@@ -330,6 +334,7 @@ class Runtime:
             self.reconcile()
             clock = self.state.clock
             start = clock.elapsed
+            first_event = len(self.state.timeline)
             end = start + max(0.0, seconds)
             with self.account.session():
                 run = self.autoscaling.begin(self.account, clock.now())
@@ -365,7 +370,12 @@ class Runtime:
                 run.finish(clock.now())
             self._tell_sandbox()
             self.reconcile()
-            return self.state.clock.elapsed
+            return Advanced(
+                clock.elapsed,
+                moved=clock.elapsed - start,
+                time=clock.now(),
+                events=self.state.timeline[first_event:],
+            )
 
     def _load_at(self, rid: str, when: dt.datetime) -> float:
         return self.autoscaling.load_at(rid, self.state.clock.elapsed, when)
