@@ -38,7 +38,7 @@ def test_a_correct_submission_gets_every_point(graded: dict) -> None:  # type: i
     row = graded["correct"]
     assert row["status"] == "graded", row
     assert row["checks"] == {c.id: c.points for c in LAB.checks}
-    assert row["points"] == row["max_points"] == 20
+    assert row["points"] == row["max_points"] == 23
     assert row["feedback"] == []
 
 
@@ -51,6 +51,7 @@ def test_a_partly_wrong_submission_loses_what_depends_on_the_mistakes(graded: di
         "efs-task-definition": 3,
         "shared-service": 0,  # the task in us-east-1b cannot mount
         "ec2-task-definition": 2,
+        "ec2-efs-tasks": 0,  # the task on the instance in us-east-1b cannot mount either
         "repair-mount": 3,
         "repair-definition": 0,
     }
