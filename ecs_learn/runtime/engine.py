@@ -190,8 +190,13 @@ class Runtime:
                 moto_tasks[task["taskArn"]] = task
         return moto_tasks
 
-    def _scale(self, cluster: str, moto_tasks: dict[str, dict[str, Any]]) -> bool:
-        """Managed scaling for the providers whose tasks wait here; True if a group grew."""
+    def _scale(self, ecs: Any, cluster: str, moto_tasks: dict[str, dict[str, Any]]) -> bool:
+        """Managed scaling for the providers whose tasks wait here; True if a group grew.
+
+        A scale-out already timed for a provider whose tasks no longer wait is called off,
+        but only by the pass over the provider's own cluster (a capacity provider belongs to
+        one cluster): another cluster's pass must not forget it.
+        """
         waiting: dict[str, list[Demand]] = {}
         for record in self.state.tasks.values():
             if record.cluster == cluster and record.provisioning and not record.done:
@@ -201,8 +206,13 @@ class Runtime:
                     waiting.setdefault(record.capacity_provider, []).append(
                         Demand.from_task_definition(definition, str(task.get("group", "")))
                     )
-        for name in list(self.state.scale_out_at):
-            waiting.setdefault(name, [])
+        timed = [name for name in self.state.scale_out_at if name not in waiting]
+        if timed:
+            found = ecs.describe_clusters(clusters=[cluster])["clusters"]
+            attached = set(found[0].get("capacityProviders") or []) if found else set()
+            for name in timed:
+                if name in attached:
+                    waiting[name] = []
         if not waiting:
             return False
         busy = {r.instance_id for r in self.state.tasks.values() if r.instance_id and not r.done}
@@ -213,7 +223,7 @@ class Runtime:
 
     def _cluster(self, ecs: Any, cluster: str) -> None:
         moto_tasks = self._read_tasks(ecs, cluster)
-        if self._scale(cluster, moto_tasks):
+        if self._scale(ecs, cluster, moto_tasks):
             self.sync_agent()  # the group launched instances: their agents register
             moto_tasks = self._read_tasks(ecs, cluster)
         service_arns = sorted(ecs.list_services(cluster=cluster)["serviceArns"])
