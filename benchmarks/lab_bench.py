@@ -6,7 +6,7 @@
 2. Grading one submission of the lab with `ecs-learn grade` against a bare
    `jupyter execute` of the same notebook (target <= 1.15x), medians of N runs.
 
-Run:  .venv/bin/python benchmarks/lab_bench.py [--runs 3] [--lab 01 | --lab 06 | --lab all]
+Run:  .venv/bin/python benchmarks/lab_bench.py [--runs 3] [--lab 01 | --lab 03,04,06 | --lab all]
 """
 
 from __future__ import annotations
@@ -118,9 +118,9 @@ def grading_ratio(lab: Lab, runs: int) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--lab", default="01", help="a lab id, or 'all'")
+    parser.add_argument("--lab", default="01", help="a lab id, ids with commas, or 'all'")
     args = parser.parse_args()
-    labs = list_labs() if args.lab == "all" else [get_lab(args.lab)]
+    labs = list_labs() if args.lab == "all" else [get_lab(i) for i in args.lab.split(",")]
     for lab in labs:
         inside, round_trip = check_latency(lab)
         print(

@@ -236,15 +236,18 @@ def _runs_behind(
     health = _health(aws, tg)
     states = sorted(h["TargetHealth"]["State"] for h in health)
     healthy = states.count("healthy")
+    current = [h for h in health if h["TargetHealth"]["State"] != "draining"]
+    shown = [
+        f"{h['Target']['Id']}:{h['Target'].get('Port')} {h['TargetHealth']['State']}"
+        + (f" ({h['TargetHealth']['Reason']})" if h["TargetHealth"].get("Reason") else "")
+        for h in current
+    ]
+    if len(current) < len(health):  # stopped tasks' targets: they say nothing of the cause
+        shown.append(f"and {len(health) - len(current)} draining")
     yield requirement(
         f"healthy targets in {tg['TargetGroupName']}",
         f"{desired} healthy",
-        [
-            f"{h['Target']['Id']}:{h['Target'].get('Port')} {h['TargetHealth']['State']}"
-            + (f" ({h['TargetHealth']['Reason']})" if h["TargetHealth"].get("Reason") else "")
-            for h in health
-        ]
-        or None,
+        shown or None,
         ok=healthy >= desired and "unhealthy" not in states,
     )
     yield from _service_rules(aws, service, [tg])
