@@ -163,10 +163,13 @@ class LabSession:
                 "nothing to remove). lab.reset() empties the whole mocked account; then run "
                 "the cells from the top again."
             )
-        removed = remove_owned(item.owns, self.sandbox.client)
-        if not removed:
+        done = remove_owned(item.owns, self.sandbox.client)
+        if not done.removed and not done.kept:
             return f"Reset {check_id}: nothing to remove yet."
-        return f"Reset {check_id}: removed " + "; ".join(removed) + "."
+        said = [f"removed {'; '.join(done.removed)}."] if done.removed else []
+        if done.kept:
+            said.append(f"Kept {'; '.join(done.kept)}.")
+        return f"Reset {check_id}: " + " ".join(said)
 
     # -- looking ----------------------------------------------------------------------
     def explain(self, error: BaseException) -> None:
@@ -179,7 +182,7 @@ class LabSession:
     def show(self) -> Any:
         """A diagram of what is in the account (cluster, services, task definitions,
         roles, load balancers, file systems) and how they connect."""
-        from ecs_learn.ui.diagram import account_diagram
+        from ecs_learn.ui.diagram_read import account_diagram
 
         return account_diagram(self._reader)
 

@@ -157,7 +157,20 @@ def test_reset_of_one_exercise_removes_only_what_it_owns_and_says_what(
     assert capsys.readouterr().out.strip() == "Reset ec2-task: nothing to remove yet."
 
 
-def test_reset_of_an_exercise_that_owns_nothing_says_so(sandbox: Any, capsys: Any) -> None:
+def test_reset_of_an_exercise_that_owns_nothing_says_so(
+    sandbox: Any, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every check names what it owns today (tests/checks/test_registry.py); one that did
+    not would be told apart from one with nothing to remove yet."""
+    import dataclasses
+
+    from ecs_learn.checks.catalog import Lab
+    from ecs_learn.checks.owns import Owns
+
+    real = Lab.get_check
+    monkeypatch.setattr(
+        Lab, "get_check", lambda self, cid: dataclasses.replace(real(self, cid), owns=Owns())
+    )
     lab04 = open_lab("04")
     try:
         capsys.readouterr()

@@ -20,8 +20,10 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from ecs_learn.checks.owns import Owns, ScalingPart, Service
 from ecs_learn.checks.reader import AccountReader
-from ecs_learn.checks.registry import check, requirement
+from ecs_learn.checks.realism import AWS_ACCEPTS, aws_accepts, rejections
+from ecs_learn.checks.registry import Judged, check, judged, requirement
 from ecs_learn.checks.result import Requirement
 
 __all__ = [
@@ -176,6 +178,40 @@ def desired_at(replay: Any, hour: int, minute: int) -> int:
     return int(replay.timeline.records[hour * 60 + minute].desired)
 
 
+_RESPONSE_ONLY = ("PolicyARN", "Alarms", "CreationTime", "ScheduledActionARN", "RoleARN")
+DEFAULT_COOLDOWN = 300  # seconds, for ECS, when a target tracking policy names none
+
+
+def _stored(item: dict[str, Any]) -> dict[str, Any]:
+    """A described policy, target or scheduled action as the input that made it."""
+    return {k: v for k, v in item.items() if k not in _RESPONSE_ONLY}
+
+
+def _scheduled(aws: AccountReader) -> list[dict[str, Any]]:
+    return _pages(
+        aws.client("application-autoscaling"),
+        "describe_scheduled_actions",
+        "ScheduledActions",
+        ServiceNamespace="ecs",
+        ResourceId=RESOURCE_ID,
+    )
+
+
+def _cooldowns(config: dict[str, Any], out: int, into: int) -> Iterator[Requirement]:
+    """ScaleOutCooldown ``out`` and ScaleInCooldown ``into`` (left out: ECS's 300 s)."""
+    for key, wanted in (("ScaleOutCooldown", out), ("ScaleInCooldown", into)):
+        value = config.get(key)
+        shown = value if value is not None else f"{DEFAULT_COOLDOWN} (the default)"
+        yield requirement(
+            f"{key} (s)",
+            wanted,
+            shown,
+            ok=(value if value is not None else DEFAULT_COOLDOWN) == wanted,
+            hint=f"TargetTrackingScalingPolicyConfiguration={{..., '{key}': {wanted}}} "
+            "(put_scaling_policy with the same name replaces the policy)",
+        )
+
+
 def _missing(label: str, expected: str) -> Requirement:
     return requirement(label, expected, None, ok=False)
 
@@ -194,59 +230,91 @@ def _metric_type(policy: dict[str, Any]) -> str | None:
 # -- exercise 1 ------------------------------------------------------------------------------
 @check(
     "scalable-target",
+    gates=(AWS_ACCEPTS,),
     title="The service registered as a scalable target (2 to 12 tasks)",
-    points=2,
+    points={
+        "MinCapacity (outside office hours)": 0.7,
+        "MaxCapacity": 0.7,
+        "suspended scaling": 0.4,
+        AWS_ACCEPTS: 0.2,
+    },
     hint=(
         "register_scalable_target(ServiceNamespace='ecs', ResourceId='service/lab/web', "
         "ScalableDimension='ecs:service:DesiredCount', MinCapacity=2, MaxCapacity=12). The "
         "ResourceId names the cluster and the service, not an ARN."
     ),
+    owns=Owns(scalable_targets=(RESOURCE_ID,)),
 )
-def scalable_target(aws: AccountReader) -> Iterator[Requirement]:
+def scalable_target(aws: AccountReader) -> Iterator[Requirement | Judged]:
     target = _target(aws)
     if target is None:
         yield _missing(f"scalable target {RESOURCE_ID} ({DIMENSION})", "registered")
         return
-    yield requirement(f"scalable target {RESOURCE_ID}", "registered", "registered")
-    scheduled = _pages(
-        aws.client("application-autoscaling"),
-        "describe_scheduled_actions",
-        "ScheduledActions",
-        ServiceNamespace="ecs",
-        ResourceId=RESOURCE_ID,
-    )
-    night = _range_at_start(target, scheduled)  # a scheduled action may have raised it since
-    yield requirement("MinCapacity (outside office hours)", 2, night.get("MinCapacity"))
-    yield requirement("MaxCapacity", 12, target.get("MaxCapacity"))
+    yield judged(f"scalable target {RESOURCE_ID}")
+    again = "register_scalable_target again with MinCapacity=2, MaxCapacity=12 (it updates)"
+    night = _range_at_start(target, _scheduled(aws))  # a scheduled action may have raised it
+    yield requirement("MinCapacity (outside office hours)", 2, night.get("MinCapacity"), hint=again)
+    yield requirement("MaxCapacity", 12, target.get("MaxCapacity"), hint=again)
     suspended = sorted(k for k, v in (target.get("SuspendedState") or {}).items() if v)
-    yield requirement("suspended scaling", "none", suspended or "none", ok=not suspended)
+    yield requirement(
+        "suspended scaling",
+        "none",
+        suspended or "none",
+        ok=not suspended,
+        hint="register_scalable_target(..., SuspendedState={every flag False})",
+    )
+    yield aws_accepts(rejections("scalable-target", _stored(target)))
 
 
 # -- exercise 2 ------------------------------------------------------------------------------
 @check(
     "cpu-tracking",
+    gates=(AWS_ACCEPTS,),
     title="Target tracking on the service's average CPU (50%)",
-    points=2,
+    points={
+        "PolicyType": 0.2,
+        "metric": 0.4,
+        "TargetValue": 0.4,
+        "ScaleOutCooldown (s)": 0.2,
+        "ScaleInCooldown (s)": 0.2,
+        "alarms AWS made": 0.3,
+        AWS_ACCEPTS: 0.3,
+    },
     hint=(
         "put_scaling_policy(PolicyName='cpu-50', PolicyType='TargetTrackingScaling', "
         "TargetTrackingScalingPolicyConfiguration={'TargetValue': 50.0, "
         "'PredefinedMetricSpecification': {'PredefinedMetricType': "
         "'ECSServiceAverageCPUUtilization'}, 'ScaleOutCooldown': 60, 'ScaleInCooldown': 300})."
     ),
+    owns=Owns(scaling_policies=(ScalingPart(RESOURCE_ID, "cpu-50"),)),
 )
-def cpu_tracking(aws: AccountReader) -> Iterator[Requirement]:
+def cpu_tracking(aws: AccountReader) -> Iterator[Requirement | Judged]:
     policy = _policy(aws, "cpu-50")
     if policy is None:
         yield _missing("scaling policy cpu-50", "on service/lab/web")
         return
+    yield judged(f"scaling policy cpu-50 on {RESOURCE_ID}")
     config = _tracking(policy)
     yield requirement("PolicyType", "TargetTrackingScaling", policy.get("PolicyType"))
-    yield requirement("metric", "ECSServiceAverageCPUUtilization", _metric_type(policy))
-    yield requirement("TargetValue", 50.0, config.get("TargetValue"))
-    yield requirement("ScaleOutCooldown (s)", 60, config.get("ScaleOutCooldown"))
-    yield requirement("ScaleInCooldown (s)", 300, config.get("ScaleInCooldown"))
+    yield requirement(
+        "metric",
+        "ECSServiceAverageCPUUtilization",
+        _metric_type(policy),
+        hint="PredefinedMetricSpecification={'PredefinedMetricType': "
+        "'ECSServiceAverageCPUUtilization'}",
+    )
+    yield requirement(
+        "TargetValue", 50.0, config.get("TargetValue"), hint="TargetValue=50.0 (percent CPU)"
+    )
+    yield from _cooldowns(config, 60, 300)
     alarms = sorted(a["AlarmName"].split("-")[-6] for a in policy.get("Alarms") or [])
-    yield requirement("alarms AWS made", ["AlarmHigh", "AlarmLow"], alarms)
+    yield requirement(
+        "alarms AWS made",
+        ["AlarmHigh", "AlarmLow"],
+        alarms,
+        hint="with DisableScaleIn there is no AlarmLow: leave DisableScaleIn out",
+    )
+    yield aws_accepts(rejections("scaling-policy", _stored(policy)))
 
 
 # -- exercise 3 ------------------------------------------------------------------------------
@@ -267,24 +335,39 @@ def _resource_label(aws: AccountReader) -> str | None:
 
 @check(
     "request-tracking",
+    gates=(AWS_ACCEPTS,),
     title="Target tracking on ALB requests per target (3000 a minute)",
-    points=3,
+    points={
+        "PolicyType": 0.25,
+        "metric": 0.5,
+        "TargetValue (requests per target per minute)": 0.5,
+        "ResourceLabel": 1,
+        "ScaleOutCooldown (s)": 0.25,
+        "ScaleInCooldown (s)": 0.25,
+        AWS_ACCEPTS: 0.25,
+    },
     hint=(
         "PredefinedMetricType='ALBRequestCountPerTarget' needs a ResourceLabel: the part of the "
         "load balancer ARN after 'loadbalancer/' (app/NAME/ID), a slash, and the part of the "
         "target group ARN after the account id and colon (targetgroup/NAME/ID). TargetValue is "
         "requests per target per minute."
     ),
+    owns=Owns(scaling_policies=(ScalingPart(RESOURCE_ID, "requests-3000"),)),
 )
-def request_tracking(aws: AccountReader) -> Iterator[Requirement]:
+def request_tracking(aws: AccountReader) -> Iterator[Requirement | Judged]:
     policy = _policy(aws, "requests-3000")
     if policy is None:
         yield _missing("scaling policy requests-3000", "on service/lab/web")
         return
+    yield judged(f"scaling policy requests-3000 on {RESOURCE_ID}")
     config = _tracking(policy)
+    yield requirement("PolicyType", "TargetTrackingScaling", policy.get("PolicyType"))
     yield requirement("metric", "ALBRequestCountPerTarget", _metric_type(policy))
     yield requirement(
-        "TargetValue (requests per target per minute)", 3000.0, config.get("TargetValue")
+        "TargetValue (requests per target per minute)",
+        3000.0,
+        config.get("TargetValue"),
+        hint="per minute: 50 a second is 3000",
     )
     label = (config.get("PredefinedMetricSpecification") or {}).get("ResourceLabel")
     wanted = _resource_label(aws)
@@ -293,8 +376,15 @@ def request_tracking(aws: AccountReader) -> Iterator[Requirement]:
         wanted or "the label of the service's load balancer and target group",
         label,
         ok=wanted is not None and label == wanted,
+        hint=(
+            "build it from the ARNs you look up (describe_load_balancers, "
+            "describe_target_groups); typed ids name another load balancer"
+            if label
+            else "PredefinedMetricSpecification={..., 'ResourceLabel': label}"
+        ),
     )
-    yield requirement("ScaleOutCooldown (s)", 60, config.get("ScaleOutCooldown"))
+    yield from _cooldowns(config, 60, 300)
+    yield aws_accepts(rejections("scaling-policy", _stored(policy)))
 
 
 # -- exercise 4 ------------------------------------------------------------------------------
@@ -319,8 +409,21 @@ def _show_steps(steps: list[tuple[Any, Any, Any]]) -> list[str]:
 
 @check(
     "step-scaling",
+    gates=(AWS_ACCEPTS,),
     title="Step scaling on a CPU alarm you created (90%: +2, 100%: +4)",
-    points=3,
+    points={
+        "PolicyType": 0.2,
+        "AdjustmentType": 0.2,
+        "Cooldown (s)": 0.2,
+        "step adjustments": 0.5,
+        AWS_ACCEPTS: 0.2,
+        "alarm metric": 0.3,
+        "alarm statistic": 0.2,
+        "alarm threshold": 0.3,
+        "alarm comparison": 0.2,
+        "alarm datapoints": 0.3,
+        "alarm action": 0.4,
+    },
     hint=(
         "Put the StepScaling policy 'cpu-burst' first (AdjustmentType ChangeInCapacity, "
         "Cooldown 180, StepAdjustments [0,10) +2 and [10, none) +4: bounds are offsets from the "
@@ -328,12 +431,14 @@ def _show_steps(steps: list[tuple[Any, Any, Any]]) -> list[str]:
         "(ClusterName=lab, ServiceName=web), Average, Period 60, 2 of 2 datapoints, "
         "GreaterThanOrEqualToThreshold 90, with AlarmActions=[the policy's PolicyARN]."
     ),
+    owns=Owns(alarms=("web-cpu-high",), scaling_policies=(ScalingPart(RESOURCE_ID, "cpu-burst"),)),
 )
-def step_scaling(aws: AccountReader) -> Iterator[Requirement]:
+def step_scaling(aws: AccountReader) -> Iterator[Requirement | Judged]:
     policy = _policy(aws, "cpu-burst")
     if policy is None:
         yield _missing("scaling policy cpu-burst", "on service/lab/web")
         return
+    yield judged("scaling policy cpu-burst and alarm web-cpu-high")
     config = policy.get("StepScalingPolicyConfiguration") or {}
     yield requirement("PolicyType", "StepScaling", policy.get("PolicyType"))
     yield requirement("AdjustmentType", "ChangeInCapacity", config.get("AdjustmentType"))
@@ -344,28 +449,44 @@ def step_scaling(aws: AccountReader) -> Iterator[Requirement]:
         (None if lo is None else float(lo), None if hi is None else float(hi), adj)
         for lo, hi, adj in steps
     ]
-    yield requirement("step adjustments", _show_steps(want), _show_steps(steps), ok=normal == want)
+    yield requirement(
+        "step adjustments",
+        _show_steps(want),
+        _show_steps(steps),
+        ok=normal == want,
+        hint="bounds are offsets from the alarm's threshold: 0 to 10 above it +2, 10 and "
+        "above +4 (no upper bound)",
+    )
+    yield aws_accepts(rejections("scaling-policy", _stored(policy)))
     found = aws.cloudwatch.describe_alarms(AlarmNames=["web-cpu-high"])["MetricAlarms"]
     if not found:
         yield _missing("CloudWatch alarm web-cpu-high", "exists")
         return
     alarm = found[0]
     dims = {d["Name"]: d["Value"] for d in alarm.get("Dimensions") or []}
+    again = "put_metric_alarm with the same AlarmName replaces the alarm"
     yield requirement(
         "alarm metric",
         "AWS/ECS CPUUtilization of lab/web",
         f"{alarm.get('Namespace')} {alarm.get('MetricName')} of "
         f"{dims.get('ClusterName')}/{dims.get('ServiceName')}",
+        hint="Namespace='AWS/ECS', MetricName='CPUUtilization', Dimensions ClusterName=lab "
+        "and ServiceName=web",
     )
-    yield requirement("alarm threshold", 90.0, alarm.get("Threshold"))
+    yield requirement("alarm statistic", "Average", alarm.get("Statistic"), hint=again)
+    yield requirement("alarm threshold", 90.0, alarm.get("Threshold"), hint=again)
     yield requirement(
-        "alarm comparison", "GreaterThanOrEqualToThreshold", alarm.get("ComparisonOperator")
+        "alarm comparison",
+        "GreaterThanOrEqualToThreshold",
+        alarm.get("ComparisonOperator"),
+        hint=again,
     )
     yield requirement(
         "alarm datapoints",
         "2 of 2, 60 s",
         f"{alarm.get('DatapointsToAlarm', alarm.get('EvaluationPeriods'))} of "
         f"{alarm.get('EvaluationPeriods')}, {alarm.get('Period')} s",
+        hint="Period=60, EvaluationPeriods=2, DatapointsToAlarm=2",
     )
     actions = alarm.get("AlarmActions") or []
     yield requirement(
@@ -373,32 +494,44 @@ def step_scaling(aws: AccountReader) -> Iterator[Requirement]:
         "the policy cpu-burst (its PolicyARN)",
         ["policy cpu-burst" if a == policy["PolicyARN"] else a for a in actions] or None,
         ok=policy["PolicyARN"] in actions,
+        hint="AlarmActions=[burst['PolicyARN']]: what put_scaling_policy returned",
     )
 
 
 # -- exercise 5 ------------------------------------------------------------------------------
 @check(
     "office-hours",
+    gates=(AWS_ACCEPTS,),
     title="Scheduled actions: at least 4 tasks from 08:00 to 19:00 in Berlin on weekdays",
-    points=2,
+    points={
+        "office-open Schedule": 0.2,
+        "office-open Timezone": 0.2,
+        "office-open MinCapacity": 0.2,
+        "office-open MaxCapacity": 0.1,
+        "office-close Schedule": 0.2,
+        "office-close Timezone": 0.2,
+        "office-close MinCapacity": 0.2,
+        "office-close MaxCapacity": 0.1,
+        "tasks at 08:05 Berlin (simulated)": 0.4,
+        AWS_ACCEPTS: 0.2,
+    },
     hint=(
         "Two put_scheduled_action calls with Timezone='Europe/Berlin': 'office-open' with "
         "Schedule='cron(0 8 ? * MON-FRI *)' and ScalableTargetAction={'MinCapacity': 4, "
         "'MaxCapacity': 12}, and 'office-close' with 'cron(0 19 ? * MON-FRI *)' and "
         "MinCapacity 2. Without Timezone a cron runs in UTC."
     ),
-)
-def office_hours(aws: AccountReader) -> Iterator[Requirement]:
-    found = {
-        a["ScheduledActionName"]: a
-        for a in _pages(
-            aws.client("application-autoscaling"),
-            "describe_scheduled_actions",
-            "ScheduledActions",
-            ServiceNamespace="ecs",
-            ResourceId=RESOURCE_ID,
+    owns=Owns(
+        scheduled_actions=(
+            ScalingPart(RESOURCE_ID, "office-open"),
+            ScalingPart(RESOURCE_ID, "office-close"),
         )
-    }
+    ),
+)
+def office_hours(aws: AccountReader) -> Iterator[Requirement | Judged]:
+    found = {a["ScheduledActionName"]: a for a in _scheduled(aws)}
+    yield judged(f"the scheduled actions of {RESOURCE_ID}")
+    again = "put_scheduled_action with the same name replaces the action"
     for name, schedule, low in (
         ("office-open", "cron(0 8 ? * MON-FRI *)", 4),
         ("office-close", "cron(0 19 ? * MON-FRI *)", 2),
@@ -407,18 +540,33 @@ def office_hours(aws: AccountReader) -> Iterator[Requirement]:
         if action is None:
             yield _missing(f"scheduled action {name}", "exists")
             continue
-        yield requirement(f"{name} Schedule", schedule, action.get("Schedule"))
-        yield requirement(f"{name} Timezone", BERLIN, action.get("Timezone") or "UTC")
         yield requirement(
-            f"{name} MinCapacity",
-            low,
-            (action.get("ScalableTargetAction") or {}).get("MinCapacity"),
+            f"{name} Schedule",
+            schedule,
+            action.get("Schedule"),
+            hint=f"{again}; six fields: minutes hours day-of-month month day-of-week year",
         )
-    replay = replay_account(aws) if found else None
+        yield requirement(
+            f"{name} Timezone",
+            BERLIN,
+            action.get("Timezone") or "UTC",
+            hint=f"Timezone='{BERLIN}': without it the cron runs in UTC",
+        )
+        limits = action.get("ScalableTargetAction") or {}
+        yield requirement(f"{name} MinCapacity", low, limits.get("MinCapacity"), hint=again)
+        yield requirement(f"{name} MaxCapacity", 12, limits.get("MaxCapacity"), hint=again)
+    if not found:
+        return
+    yield aws_accepts(*(rejections("scheduled-action", _stored(a)) for a in found.values()))
+    replay = replay_account(aws)
     if replay is not None:
         at_nine = desired_at(replay, 7, 5)  # 08:05 in Berlin
         yield requirement(
-            "tasks at 08:05 Berlin (simulated)", "at least 4", at_nine, ok=at_nine >= 4
+            "tasks at 08:05 Berlin (simulated)",
+            "at least 4",
+            at_nine,
+            ok=at_nine >= 4,
+            hint="office-open must fire at 08:00 Berlin time (07:00 UTC in winter)",
         )
 
 
@@ -426,34 +574,54 @@ def office_hours(aws: AccountReader) -> Iterator[Requirement]:
 @check(
     "repair-scale-in",
     title="Repair: the memory policy lets the service scale in again",
-    points=3,
+    points={
+        "policies with DisableScaleIn": 1,
+        "memory-guard TargetValue": 0.75,
+        "tasks at 23:30 UTC (simulated)": 1.25,
+    },
     hint=(
         "memory-guard has DisableScaleIn=True and a target (35%) the idle service already "
         "exceeds: it scales out and never back. Put it again with DisableScaleIn False and "
         "TargetValue 75 (or delete it), then replay: at night the service should be back at "
         "MinCapacity."
     ),
+    owns=Owns(scaling_policies=(ScalingPart(RESOURCE_ID, "memory-guard"),)),
 )
-def repair_scale_in(aws: AccountReader) -> Iterator[Requirement]:
+def repair_scale_in(aws: AccountReader) -> Iterator[Requirement | Judged]:
     policies = _policies(aws)
     if not policies:
         yield _missing("scaling policies on service/lab/web", "registered")
         return
+    yield judged(f"the scaling policies of {RESOURCE_ID}, replayed over a day")
     stuck = sorted(p["PolicyName"] for p in policies if _tracking(p).get("DisableScaleIn"))
-    yield requirement("policies with DisableScaleIn", "none", stuck or "none", ok=not stuck)
+    yield requirement(
+        "policies with DisableScaleIn",
+        "none",
+        stuck or "none",
+        ok=not stuck,
+        hint="put the policy again with 'DisableScaleIn': False (or delete it)",
+    )
     memory = next((p for p in policies if p["PolicyName"] == "memory-guard"), None)
-    if memory is not None:
-        value = _tracking(memory).get("TargetValue")
-        yield requirement(
-            "memory-guard TargetValue", "70 or more", value, ok=float(value or 0) >= 70
-        )
+    value = _tracking(memory).get("TargetValue") if memory is not None else None
+    yield requirement(
+        "memory-guard TargetValue",
+        "75 (or the policy deleted)",
+        "deleted" if memory is None else value,
+        ok=memory is None or float(value or 0) == 75,
+        hint="35% is barely above what the idle service uses: TargetValue 75",
+    )
     spec = account_policy_file(aws)
     replay = replay_account(aws)
     if replay is not None and spec is not None:
         night = desired_at(replay, 23, 30)
         low = int(spec["scalable_target"]["MinCapacity"])
         yield requirement(
-            "tasks at 23:30 UTC (simulated)", f"MinCapacity ({low})", night, ok=night == low
+            "tasks at 23:30 UTC (simulated)",
+            f"MinCapacity ({low})",
+            night,
+            ok=night == low,
+            hint="replay_account(lab) shows which policy keeps the tasks: every policy must "
+            "be able to scale in",
         )
 
 
@@ -470,8 +638,8 @@ def _prediction(aws: AccountReader, key: str) -> int | None:
 
 
 def _judge_prediction(
-    aws: AccountReader, key: str, label: str, actual: Any
-) -> Iterator[Requirement]:
+    aws: AccountReader, key: str, label: str, actual: Any, hint: str
+) -> Iterator[Requirement | Judged]:
     guess = _prediction(aws, key)
     if guess is None:
         yield _missing(f"your prediction ({PREDICTIONS[key]})", "a whole number")
@@ -480,41 +648,56 @@ def _judge_prediction(
     if replay is None:
         yield _missing(f"scalable target {RESOURCE_ID}", "registered, to simulate")
         return
+    yield judged(f"{PREDICTIONS[key]} against a replay of {RESOURCE_ID}'s policies")
     expected = actual(replay)
     yield requirement(
-        label, "what the simulator gives for your policies", guess, ok=guess == expected
+        label,
+        "what the simulator gives for your policies",
+        guess,
+        ok=guess == expected,
+        hint=hint,  # never which way it is off: that would give the number away
     )
 
 
 @check(
     "predict-1015",
     title="Prediction: the desired task count at 10:15 UTC",
-    points=2,
+    points={"desired count at 10:15": 2},  # one number: right or wrong
     hint=(
         "Replay the day (replay_account(lab)) and read the desired line at 10:15: the spike "
         "starts at 10:00; which policy acts first, and what does its cooldown allow by 10:15? "
         "Store your number with ssm.put_parameter(Name='/ecs-learn/lab06/predictions/"
         "desired-at-1015', Value=str(n), Type='String', Overwrite=True)."
     ),
+    owns=Owns(ssm_parameters=(PREDICTIONS["desired-at-1015"],)),
 )
-def predict_1015(aws: AccountReader) -> Iterator[Requirement]:
+def predict_1015(aws: AccountReader) -> Iterator[Requirement | Judged]:
     yield from _judge_prediction(
-        aws, "desired-at-1015", "desired count at 10:15", lambda r: desired_at(r, 10, 15)
+        aws,
+        "desired-at-1015",
+        "desired count at 10:15",
+        lambda r: desired_at(r, 10, 15),
+        "follow the figure from minute 600 to 615",
     )
 
 
 @check(
     "predict-peak",
     title="Prediction: the most tasks the service has during the day",
-    points=2,
+    points={"largest desired count": 2},  # one number: right or wrong
     hint=(
         "The largest desired count of the replay: MaxCapacity caps it. Store it in "
         "/ecs-learn/lab06/predictions/peak (a String parameter, Overwrite=True)."
     ),
+    owns=Owns(ssm_parameters=(PREDICTIONS["peak"],)),
 )
-def predict_peak(aws: AccountReader) -> Iterator[Requirement]:
+def predict_peak(aws: AccountReader) -> Iterator[Requirement | Judged]:
     yield from _judge_prediction(
-        aws, "peak", "largest desired count", lambda r: max(r.timeline.column("desired"))
+        aws,
+        "peak",
+        "largest desired count",
+        lambda r: max(r.timeline.column("desired")),
+        "the top of the desired line; MaxCapacity caps it",
     )
 
 
@@ -558,7 +741,18 @@ def _ec2_scaling(aws: AccountReader) -> Iterator[Requirement]:
 @check(
     "ec2-two-layers",
     title="On EC2: auto scaling adds tasks, managed scaling adds the instances they need",
-    points=4,
+    points={
+        f"{EC2_PROVIDER} group": 0.25,
+        f"{EC2_PROVIDER} managed scaling": 0.5,
+        f"cluster {EC2_CLUSTER} capacity providers": 0.25,
+        f"{EC2_SERVICE} capacityProviderStrategy": 0.5,
+        f"{EC2_RESOURCE_ID} Min/MaxCapacity": 0.25,
+        f"{EC2_RESOURCE_ID} CPU target tracking": 0.5,
+        f"{EC2_SERVICE} desiredCount": 0.5,
+        f"{EC2_SERVICE} running, waiting for an instance": 0.5,
+        f"{EC2_PROVIDER} instances": 0.5,
+        f"{EC2_SERVICE} tasks on the group's instances": 0.25,
+    },
     hint=(
         f"Capacity provider {EC2_PROVIDER!r} on the group {EC2_PROVIDER!r} with managedScaling "
         f"ENABLED and targetCapacity 100, in cluster {EC2_CLUSTER!r}'s providers; service "
@@ -567,8 +761,15 @@ def _ec2_scaling(aws: AccountReader) -> Iterator[Requirement]:
         "target tracking policy at 50. Then run the cell that offers the load and advances "
         "the clock."
     ),
+    owns=Owns(
+        scaling_policies=(ScalingPart(EC2_RESOURCE_ID, "cpu-50"),),
+        scalable_targets=(EC2_RESOURCE_ID,),
+        services=(Service(EC2_CLUSTER, EC2_SERVICE),),
+        capacity_providers=(EC2_PROVIDER,),
+    ),
 )
-def ec2_two_layers(aws: AccountReader) -> Iterator[Requirement]:
+def ec2_two_layers(aws: AccountReader) -> Iterator[Requirement | Judged]:
+    yield judged(f"service {EC2_SERVICE} on capacity provider {EC2_PROVIDER}")
     ecs = aws.ecs
     try:
         providers = ecs.describe_capacity_providers(capacityProviders=[EC2_PROVIDER])[

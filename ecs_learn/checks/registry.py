@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ecs_learn.checks.owns import Owns
 from ecs_learn.checks.reader import AccountReader
 from ecs_learn.checks.result import CheckResult, Requirement, Status
 
@@ -36,25 +37,6 @@ class Judged:
 
 
 CheckFunc = Callable[[AccountReader], Iterable[Requirement | Judged]]
-
-
-@dataclass(frozen=True)
-class Owns:
-    """The resources one exercise creates, by name (what its reset removes)."""
-
-    iam_roles: tuple[str, ...] = ()
-    task_families: tuple[str, ...] = ()
-    log_groups: tuple[str, ...] = ()
-    clusters: tuple[str, ...] = ()
-
-    def describe(self) -> list[str]:
-        """``["IAM role ecsTaskExecutionRole", "task definition family web-ec2"]``."""
-        return [
-            *(f"IAM role {n}" for n in self.iam_roles),
-            *(f"task definition family {n}" for n in self.task_families),
-            *(f"log group {n}" for n in self.log_groups),
-            *(f"cluster {n}" for n in self.clusters),
-        ]
 
 
 @dataclass(frozen=True)

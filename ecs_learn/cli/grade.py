@@ -75,20 +75,22 @@ def grade(
             code=1,
         )
     from ecs_learn.checks.catalog import UnknownLabError, get_lab
-    from ecs_learn.grading.shard import ShardError
+    from ecs_learn.grading.shard import ShardError, parse_shard
 
     try:
         lab = get_lab(lab_id)
     except UnknownLabError as exc:
         raise CliError(str(exc)) from None
+    part: tuple[int, int] | None = None
     try:
         if submissions[0].name == "merge" and not submissions[0].exists():
             results = _merge(submissions[1:], lab.id)
         else:
-            results = _grade(submissions, lab, jobs, timeout, cell_timeout, memory, shard)
+            part = None if shard is None else parse_shard(shard)
+            results = _grade(submissions, lab, jobs, timeout, cell_timeout, memory, part)
     except ShardError as exc:
         raise CliError(str(exc)) from None
-    _write(results, lab, out_csv, out_json, out_html, feedback_dir, junit)
+    _write(results, lab, out_csv, out_json, out_html, feedback_dir, junit, part)
 
 
 def _merge(files: list[Path], lab_id: str) -> list[SubmissionResult]:
@@ -106,7 +108,7 @@ def _grade(
     timeout: float,
     cell_timeout: float,
     memory: float,
-    shard: str | None,
+    shard: tuple[int, int] | None,
 ) -> list[SubmissionResult]:
     from rich.progress import (
         BarColumn,
@@ -119,15 +121,14 @@ def _grade(
 
     from ecs_learn.grading.grade import grade_paths, submission_paths
     from ecs_learn.grading.isolation import GiB, Limits
-    from ecs_learn.grading.shard import in_shard, parse_shard
+    from ecs_learn.grading.shard import in_shard
 
     folder = submissions[0]
     if len(submissions) != 1 or not folder.is_dir():
         raise CliError(f"{folder} is not a folder of submissions")
     paths = submission_paths(folder)
     if shard is not None:
-        k, n = parse_shard(shard)
-        paths = [p for p in paths if in_shard(p, k, n)]
+        paths = [p for p in paths if in_shard(p, *shard)]
     failures = 0
     columns = (
         TextColumn("{task.description}"),
@@ -166,6 +167,7 @@ def _write(
     out_html: Path | None,
     feedback_dir: Path | None,
     junit: Path | None,
+    shard: tuple[int, int] | None = None,
 ) -> None:
     """Every report, written only now that the whole batch is done."""
     from ecs_learn.grading.feedback import write_feedback
@@ -176,7 +178,7 @@ def _write(
     write_csv(results, lab, out_csv)
     written = [out_csv]
     if out_json is not None:
-        write_json(results, lab, out_json)
+        write_json(results, lab, out_json, shard)
         written.append(out_json)
     if out_html is not None:
         write_html(results, lab, out_html)
@@ -190,4 +192,7 @@ def _write(
     for r in results:
         note = f" — {r.reason}" if r.reason else ""
         out.print(f"{r.student:<24} {r.status:<8} {r.points:g}/{r.max_points:g}{note}")
+    levels = sorted({r.isolation for r in results if r.isolation})
+    if levels:
+        out.print("isolation: " + ", ".join(levels))
     out.print("wrote " + ", ".join(str(p) for p in written))

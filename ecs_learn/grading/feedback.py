@@ -1,4 +1,11 @@
-"""One Markdown file per student that can be handed back: what passed, what failed, why."""
+"""One Markdown file per student that can be handed back: what passed, what failed, why.
+
+Each check that did not pass has a section: per requirement it failed, what was
+expected and what was found, then the check's hint. A check that crashed says only that
+it will be regraded (its error is about the check, not the student's work). The
+grader's notes follow: restored check cells, cells that failed or hit a limit, a run
+that was stopped.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,7 @@ from pathlib import Path
 
 from ecs_learn.atomic import write_text_atomic
 from ecs_learn.checks.catalog import Lab
-from ecs_learn.grading.submission import CheckStatus, SubmissionResult
+from ecs_learn.grading.submission import CheckStatus, SubmissionResult, failure_parts
 
 __all__ = ["feedback_markdown", "write_feedback"]
 
@@ -16,6 +23,15 @@ _MARK = {
     CheckStatus.CRASHED: "not judged (the check itself failed; your instructor will regrade)",
     CheckStatus.NOT_RUN: "not run",
 }
+
+
+def _expected_found(part: str) -> str:
+    """``label: expected X, found Y`` -> ``label — expected: X; found: Y``."""
+    label, sep, rest = part.partition(": expected ")
+    expected, sep2, found = rest.rpartition(", found ")
+    if not (sep and sep2):
+        return f"What was found: {part}"
+    return f"{label} — expected: {expected}; found: {found}"
 
 
 def feedback_markdown(result: SubmissionResult, lab: Lab) -> str:
@@ -36,14 +52,21 @@ def feedback_markdown(result: SubmissionResult, lab: Lab) -> str:
         if s.status is CheckStatus.PASSED:
             continue
         lines += [f"## {s.check_id}", ""]
-        if s.reason:
-            lines += [f"- What was found: {s.reason}"]
+        if s.status is CheckStatus.CRASHED:
+            # The check's own bug: nothing to tell the student about their work.
+            lines += ["- The check itself failed while judging; your instructor will regrade.", ""]
+            continue
+        for part in failure_parts(s.reason):
+            lines.append(f"- {_expected_found(part)}")
         if hints.get(s.check_id):
             lines += [f"- Hint: {hints[s.check_id]}"]
         lines.append("")
-    if result.feedback:
+    # The checks' own lines in the feedback say again what the sections above say.
+    per_check = tuple(f"{c.id}: " for c in lab.checks)
+    notes = [line for line in result.feedback if not line.startswith(per_check)]
+    if notes:
         lines += ["## Notes from the grader", ""]
-        lines += [f"- {line}" for line in result.feedback]
+        lines += [f"- {line}" for line in notes]
     return "\n".join(lines) + "\n"
 
 

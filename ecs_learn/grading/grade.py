@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 from ecs_learn.checks.catalog import Lab
@@ -114,6 +115,8 @@ def grade_paths(
                     )
             except Exception as exc:  # the grader's own fault: recorded, batch goes on
                 result = zero_result(path, lab, "error", f"{type(exc).__name__}: {exc}")
+            if result.status != "invalid":  # the reports say what its box promised
+                result = replace(result, isolation=pool.caps.level)
             if on_done is not None:
                 on_done(result)
             return result

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "BOX_MARKER_ENV",
+    "PROMISES",
     "Capabilities",
     "Limits",
     "capabilities",
@@ -40,6 +41,19 @@ BOX_MARKER_ENV = "ECS_LEARN_BOX"
 PROBE_UID = 60999  # a user with no files, to probe what a slot's user can run
 GiB = 1024**3
 MiB = 1024**2
+
+PROMISES = {
+    "namespaced": (
+        "each submission had its own network (loopback and its own server only), PID and "
+        "mount namespaces"
+    ),
+    "plain": (
+        "process session and resource limits only: a submission could reach any loopback "
+        "port (other students' servers among them) and the network beyond, and write "
+        "whatever its user may write"
+    ),
+}
+"""What each :attr:`Capabilities.level` promised, in words for the reports."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +102,11 @@ class Capabilities:
     unprivileged: bool
     why: str
     read_anything: bool = False
+
+    @property
+    def level(self) -> str:
+        """``namespaced`` or ``plain``: the key of :data:`PROMISES` the reports name."""
+        return "namespaced" if self.namespaced else "plain"
 
     def user_prefix(self, uid: int) -> list[str]:
         """The command prefix that runs a program as ``uid`` (no groups, no new privileges)."""

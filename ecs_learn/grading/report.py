@@ -10,6 +10,14 @@ but the reports keep it apart, so the instructor knows to regrade rather than to
   feedback), then one more at the end, ``crashed``: the checks that crashed for that
   student, each as ``check-id: reason``, joined by `` | `` (empty when none did). The
   points columns stay numbers, and a row is still one student.
+
+A spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula, and
+the text columns hold what students chose (a file name, a value the checks found), so a
+text cell that starts with one of those (or a tab or carriage return) is written with a
+``'`` in front, which spreadsheets show as plain text. The JSON keeps the text as it was.
+
+The JSON names the shard it grades (``"shard": [K, N]``, or ``null`` for a whole class),
+so that :func:`~ecs_learn.grading.shard.merge_results` can tell when one is missing.
 """
 
 from __future__ import annotations
@@ -23,9 +31,15 @@ from ecs_learn.atomic import write_text_atomic
 from ecs_learn.checks.catalog import Lab
 from ecs_learn.grading.submission import SubmissionResult
 
-__all__ = ["CSV_COLUMNS_AFTER_CHECKS", "write_csv", "write_json"]
+__all__ = ["CSV_COLUMNS_AFTER_CHECKS", "spreadsheet_text", "write_csv", "write_json"]
 
 CSV_COLUMNS_AFTER_CHECKS = ("total", "max", "feedback", "crashed")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(text: str) -> str:
+    """``text`` as a spreadsheet will show it and never run it as a formula."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def write_csv(results: list[SubmissionResult], lab: Lab, path: Path) -> None:
@@ -39,19 +53,30 @@ def write_csv(results: list[SubmissionResult], lab: Lab, path: Path) -> None:
         points = r.checks
         writer.writerow(
             [
-                r.student,
+                spreadsheet_text(r.student),
                 r.status,
                 *(f"{points.get(i, 0.0):g}" for i in ids),
                 f"{r.points:g}",
                 f"{r.max_points:g}",
-                feedback,
-                " | ".join(f"{s.check_id}: {s.reason}" for s in r.crashed),
+                spreadsheet_text(feedback),
+                spreadsheet_text(" | ".join(f"{s.check_id}: {s.reason}" for s in r.crashed)),
             ]
         )
     write_text_atomic(path, buffer.getvalue())
 
 
-def write_json(results: list[SubmissionResult], lab: Lab, path: Path) -> None:
-    """``{"lab", "checks": [ids], "students": [SubmissionResult.to_dict()...]}``."""
-    payload = {"lab": lab.id, "checks": lab.check_ids(), "students": [r.to_dict() for r in results]}
+def write_json(
+    results: list[SubmissionResult],
+    lab: Lab,
+    path: Path,
+    shard: tuple[int, int] | None = None,
+) -> None:
+    """``{"lab", "checks": [ids], "shard": [K, N] or null, "students": [...]}``, each
+    student a :meth:`SubmissionResult.to_dict`."""
+    payload = {
+        "lab": lab.id,
+        "checks": lab.check_ids(),
+        "shard": None if shard is None else list(shard),
+        "students": [r.to_dict() for r in results],
+    }
     write_text_atomic(path, json.dumps(payload, indent=1) + "\n")

@@ -49,6 +49,17 @@ _KEPT_ENV = ("PATH", "LANG", "LC_ALL", "PYTHONPATH", "SYSTEMROOT")
 _counter = itertools.count()
 
 
+def _kept_env() -> dict[str, str]:
+    """The grader's variables a box keeps; ``PYTHONPATH`` made absolute (a relative entry
+    would resolve in the box's folders: the submission's, and under ``/tmp``, which the
+    box then could not make private)."""
+    env = {k: os.environ[k] for k in _KEPT_ENV if k in os.environ}
+    if env.get("PYTHONPATH"):
+        entries = env["PYTHONPATH"].split(os.pathsep)
+        env["PYTHONPATH"] = os.pathsep.join(os.path.abspath(e) for e in entries if e)
+    return env
+
+
 class RunError(EcsLearnError, RuntimeError):
     """A grading run that produced no usable result; the message says why."""
 
@@ -93,7 +104,7 @@ def runner_command(lab: Lab, cell_timeout: float, limits: Limits) -> list[str]:
 
 
 def _environment(slot: Slot, marker: str) -> dict[str, str]:
-    env = {k: os.environ[k] for k in _KEPT_ENV if k in os.environ}
+    env = _kept_env()
     env.update(
         {
             "HOME": "home",
@@ -169,7 +180,7 @@ def run_in_box(
         "channel": write_end,
         "command": runner_command(lab, cell_timeout, limits),
     }
-    box_env = {k: os.environ[k] for k in _KEPT_ENV if k in os.environ}
+    box_env = _kept_env()
     box_env[BOX_MARKER_ENV] = marker
     command = [
         *slot.caps.unshare_prefix,

@@ -9,6 +9,7 @@ was not a notebook, or its run could not finish).
 from __future__ import annotations
 
 import enum
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TypedDict, cast
@@ -17,6 +18,7 @@ from ecs_learn.checks.catalog import Lab
 from ecs_learn.checks.result import CheckResult, Status
 
 __all__ = [
+    "FAILURE_SEPARATOR",
     "CheckScore",
     "CheckScoreDict",
     "CheckStatus",
@@ -24,6 +26,7 @@ __all__ = [
     "SubmissionResultDict",
     "SubmissionStatus",
     "failure_detail",
+    "failure_parts",
     "student_name",
     "zero_result",
 ]
@@ -47,10 +50,23 @@ class CheckStatus(str, enum.Enum):
         ]
 
 
+FAILURE_SEPARATOR = "; "
+
+
 def failure_detail(result: CheckResult) -> str:
     """What a failed check found wrong, one ``label: expected X, found Y`` per requirement."""
     wrong = [q for q in result.requirements if not q.ok]
-    return "; ".join(f"{q.label}: expected {q.expected}, found {q.found}" for q in wrong)
+    parts = (f"{q.label}: expected {q.expected}, found {q.found}" for q in wrong)
+    return FAILURE_SEPARATOR.join(parts)
+
+
+def failure_parts(reason: str) -> list[str]:
+    """A failed check's reason back as its requirements, one ``label: expected X, found Y``
+    each (a reason written some other way stays whole)."""
+    parts = [p for p in reason.split(FAILURE_SEPARATOR) if p]
+    if len(parts) > 1 and all(": expected " in p for p in parts):
+        return parts
+    return [reason] if reason else []
 
 
 class CheckScoreDict(TypedDict):
@@ -111,6 +127,7 @@ class SubmissionResultDict(TypedDict):
     feedback: list[str]
     reason: str
     incidents: list[str]
+    isolation: str
 
 
 @dataclass(frozen=True)
@@ -121,6 +138,9 @@ class SubmissionResult:
     is the same information without the statuses, as the CSV columns and older JSON
     readers use it. ``incidents`` names the limits its grading ran into ("memory in
     code cell 7", "timeout in code cell 4", "kernel died in code cell 9").
+    ``isolation`` is the :attr:`~ecs_learn.grading.isolation.Capabilities.level` of the
+    box it ran in (``namespaced`` or ``plain``); empty when nothing of it ran (a file
+    that is not a notebook).
     """
 
     student: str
@@ -132,6 +152,7 @@ class SubmissionResult:
     feedback: tuple[str, ...] = ()
     reason: str = ""
     incidents: tuple[str, ...] = ()
+    isolation: str = ""
 
     @property
     def checks(self) -> dict[str, float]:
@@ -154,6 +175,7 @@ class SubmissionResult:
             "feedback": list(self.feedback),
             "reason": self.reason,
             "incidents": list(self.incidents),
+            "isolation": self.isolation,
         }
 
     @classmethod
@@ -171,12 +193,17 @@ class SubmissionResult:
             feedback=tuple(data["feedback"]),
             reason=data["reason"],
             incidents=tuple(data.get("incidents", ())),
+            isolation=str(data.get("isolation", "")),
         )
 
 
 def student_name(path: Path) -> str:
-    """The student a submission belongs to: its file name without ``.ipynb``."""
-    return path.stem
+    """The student a submission belongs to: its file name without ``.ipynb``.
+
+    A name that is not UTF-8 on disk (Python holds its bytes as lone surrogates, which
+    no report can encode) keeps those bytes as ``\\xNN``: still one name per file.
+    """
+    return os.fsencode(path.stem).decode("utf-8", "backslashreplace")
 
 
 def zero_result(

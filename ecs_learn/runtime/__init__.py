@@ -20,6 +20,7 @@ import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ecs_learn.errors import EcsLearnError
 from ecs_learn.runtime.advanced import Advanced
 from ecs_learn.runtime.engine import Runtime
 from ecs_learn.runtime.placer import Placement, PlacementRequest, PlacementResult, Placer
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Advanced",
+    "NoRuntimeError",
     "Placement",
     "PlacementRequest",
     "PlacementResult",
@@ -56,6 +58,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 _local: Runtime | None = None
+
+
+class NoRuntimeError(EcsLearnError, RuntimeError):
+    """The clock was asked to move (or read) in a process where no mocked account runs."""
 
 
 def _after_call(call: Call, parsed: Mapping[str, Any]) -> None:
@@ -106,9 +112,11 @@ def attach(*, hook: bool = True) -> Runtime:
     process attaches without the hook (its WSGI wrapper triggers instead).
     """
     global _local
-    from ecs_learn.sandbox import moto_ext
+    from ecs_learn.runtime import lifecycle
+    from ecs_learn.sandbox import moto_ext, moto_ext_scaling
 
     moto_ext.apply()
+    moto_ext_scaling.set_lifecycle_evaluator(lifecycle.preview)
     if _local is None:
         _local = Runtime()
     if hook:
@@ -120,7 +128,10 @@ def attach(*, hook: bool = True) -> Runtime:
 def detach() -> None:
     """Stop running the runtime in this process."""
     global _local
+    from ecs_learn.sandbox import moto_ext_scaling
+
     botocore_layer.remove_hook(HOOK.name)
+    moto_ext_scaling.set_lifecycle_evaluator(None)
     _local = None
 
 
@@ -145,7 +156,11 @@ def _endpoint(endpoint: str | None) -> str | None:
     sandbox = active()
     if sandbox is not None and sandbox.endpoint:
         return sandbox.endpoint
-    raise RuntimeError("no runtime here: start the sandbox first (ecs_learn.sandbox.get_sandbox())")
+    raise NoRuntimeError(
+        "The mocked account is not running in this kernel, so its clock cannot move. Run the "
+        "lab's setup cell first (the one with `lab = open_lab(...)`), or start the account "
+        "with `ecs_learn.sandbox.get_sandbox()`, then run this cell again."
+    )
 
 
 def advance(

@@ -15,7 +15,12 @@ from typing import Any
 
 from ecs_learn.sandbox import botocore_layer, moto_ext
 
-__all__ = ["Account"]
+__all__ = ["DESIRED_STATUSES", "Account", "every_task_arn"]
+
+# ListTasks filters on one desired status, RUNNING when none is named (as AWS does). A
+# task's desired status here is RUNNING or STOPPED (moto sets no other, nor does the
+# runtime), so these two lists hold every task.
+DESIRED_STATUSES = ("RUNNING", "STOPPED")
 
 
 class Account:
@@ -51,3 +56,12 @@ class Account:
     set_target_health = staticmethod(moto_ext.set_target_health)
     provision_task = staticmethod(moto_ext.provision_task)
     place_task = staticmethod(moto_ext.place_task)
+
+
+def every_task_arn(ecs: Any, cluster: str, **filters: Any) -> list[str]:
+    """Every task of ``cluster`` whatever its desired status (ListTasks alone, like AWS,
+    lists only those the scheduler wants RUNNING), sorted."""
+    found: set[str] = set()
+    for status in DESIRED_STATUSES:
+        found.update(ecs.list_tasks(cluster=cluster, desiredStatus=status, **filters)["taskArns"])
+    return sorted(found)

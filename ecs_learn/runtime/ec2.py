@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from ecs_learn.runtime.account import Account
+from ecs_learn.runtime.account import Account, every_task_arn
 from ecs_learn.runtime.placement import (
     RUN_TASK_DEFAULT_STRATEGY,
     SERVICE_DEFAULT_STRATEGY,
@@ -148,7 +148,7 @@ class Ec2Placer:
 
     def _cluster_tasks(self, cluster: str) -> list[dict[str, Any]]:
         ecs = self.account.ecs
-        arns = sorted(ecs.list_tasks(cluster=cluster)["taskArns"])
+        arns = every_task_arn(ecs, cluster)
         tasks: list[dict[str, Any]] = []
         for batch in _batches(arns, 100):
             tasks.extend(ecs.describe_tasks(cluster=cluster, tasks=batch)["tasks"])

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ecs_learn.runtime import agent, events
-from ecs_learn.runtime.account import Account
+from ecs_learn.runtime.account import Account, every_task_arn
 from ecs_learn.runtime.advanced import Advanced
 from ecs_learn.runtime.asg import ManagedScaler
 from ecs_learn.runtime.deployments import DeploymentConfig
@@ -183,7 +183,7 @@ class Runtime:
                 self.scheduler.reconcile(service, moto_tasks)
 
     def _read_tasks(self, ecs: Any, cluster: str) -> dict[str, dict[str, Any]]:
-        arns = sorted(ecs.list_tasks(cluster=cluster)["taskArns"])
+        arns = every_task_arn(ecs, cluster)
         moto_tasks: dict[str, dict[str, Any]] = {}
         for batch in _batches(arns, 100):
             for task in ecs.describe_tasks(cluster=cluster, tasks=batch)["tasks"]:

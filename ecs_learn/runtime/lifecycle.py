@@ -37,6 +37,7 @@ __all__ = [
     "Expiry",
     "evaluate_policy",
     "expire_images",
+    "preview",
     "preview_results",
 ]
 
@@ -134,6 +135,14 @@ def preview_results(expiries: Sequence[Expiry]) -> dict[str, Any]:
         ],
         "summary": {"expiringImageTotalCount": sum(1 for e in expiries if e.action == "EXPIRE")},
     }
+
+
+def preview(
+    policy: Mapping[str, Any] | str, images: Sequence[Mapping[str, Any]], now: dt.datetime
+) -> dict[str, Any]:
+    """GetLifecyclePolicyPreview's results for ``images`` at ``now`` (the sandbox answers the
+    API with this; the runtime registers it when it attaches)."""
+    return preview_results(evaluate_policy(policy, images, now))
 
 
 def expire_images(clients: Any, now: dt.datetime) -> dict[str, list[Expiry]]:

@@ -15,7 +15,10 @@ Applied in every process that holds moto's state (the embedded sandbox, a moto s
   sorts by push time) would pick among them at random. Here each push gets the time with
   milliseconds, later than the push before it, so push order is kept.
 
-All are patches on moto's models, idempotent, and touch nothing else.
+All are patches on moto's models, idempotent, and touch nothing else. API calls that moto
+answers unlike AWS (a duplicate service or load balancer, ListTasks' default filter, a new
+alarm's state, ...) are made faithful by :mod:`~ecs_learn.sandbox.fidelity_api`, applied
+from here.
 """
 
 from __future__ import annotations
@@ -37,6 +40,9 @@ def apply() -> None:
     """Patch moto's ECS model in this process (idempotent)."""
     from moto.ecs import models
 
+    from ecs_learn.sandbox import fidelity_api
+
+    fidelity_api.apply()
     if is_applied():
         return
     original_init = models.TaskDefinition.__init__

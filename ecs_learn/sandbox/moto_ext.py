@@ -12,7 +12,11 @@ Fixes (moto 5.2.5, see ../shared/reference/moto-behaviour.md §0):
 * a task's ENI gets the lowest free address of its subnet (AWS reserves the first four
   and the last), not a random ``10.x`` address;
 * ``runningCount``/``pendingCount`` of services and clusters are counted from the tasks;
-* ``list_tasks`` honours ``serviceName`` and matches the cluster exactly;
+* ``list_tasks`` honours ``serviceName`` and matches the cluster and the container
+  instance exactly (moto crashed on a cluster with Fargate tasks);
+* ``stop_task`` works for a task whose container instance left the cluster;
+* a target group no longer lists a load balancer whose listeners and rules stopped
+  forwarding to it (deleted, or changed);
 * ``create_service`` keeps what moto drops (``deploymentConfiguration`` and others);
 * ``start_task`` honours ``networkConfiguration`` (an awsvpc task on a container instance
   gets its ENI) and its tasks say ``launchType: EC2``; a dynamic host port (``hostPort`` 0
@@ -198,10 +202,21 @@ def _patch_list_tasks() -> None:
         names = ["container_instance", "family", "started_by", "service_name", "desiredStatus"]
         given = dict(zip(names, args, strict=False), **kwargs)
         service_name = given.pop("service_name", None)
+        instance = given.pop("container_instance", None)
         found = original(self, cluster_str, **given)
         if cluster_str:
             arn = self._get_cluster(cluster_str).arn
             found = [t for t in found if t.cluster_arn == arn]
+        if instance:  # moto matches by substring and crashes on Fargate tasks (no instance)
+            found = [
+                t
+                for t in found
+                if t.container_instance_arn
+                and (
+                    t.container_instance_arn == instance
+                    or t.container_instance_arn.endswith(f"/{instance}")
+                )
+            ]
         if service_name:
             found = [t for t in found if t.group == f"service:{service_name.split('/')[-1]}"]
         return found
@@ -256,6 +271,71 @@ def _patch_target_health() -> None:
         )
 
     FakeTargetGroup.health_for = health_for  # type: ignore[method-assign]
+
+
+def _patch_stop_task() -> None:
+    """``stop_task`` of a task whose container instance has left the cluster (it was
+    terminated) stops it; moto raised ``KeyError`` looking up the gone instance."""
+    from moto.ecs import models
+
+    original = models.EC2ContainerServiceBackend.stop_task
+
+    def stop_task(self: Any, cluster_str: str, task_str: str, reason: str) -> Any:
+        try:
+            return original(self, cluster_str, task_str, reason)
+        except KeyError:
+            cluster = self._get_cluster(cluster_str)
+            task_id = task_str.split("/")[-1]
+            for arn, task in self.tasks.get(cluster.name, {}).items():
+                if arn.endswith(task_id):
+                    task.last_status = task.desired_status = "STOPPED"
+                    task.stopped_reason = reason
+                    return task
+            raise
+
+    models.EC2ContainerServiceBackend.stop_task = stop_task  # type: ignore[method-assign]
+
+
+def _patch_target_group_links() -> None:
+    """A target group's ``LoadBalancerArns`` lets go of a load balancer once none of its
+    listeners or rules forwards to the group (moto only ever adds to it, so a deleted load
+    balancer stayed listed and describing it failed)."""
+    from moto.elbv2 import models
+
+    backend = models.ELBv2Backend
+
+    def forwards(self: Any, lb: Any, arn: str) -> bool:
+        return any(
+            arn in self._get_target_group_arns_from(action_data=action.data)
+            for listener in lb.listeners.values()
+            for rule in listener.rules.values()
+            for action in rule.actions
+        )
+
+    def relink(self: Any) -> None:
+        for group in self.target_groups.values():
+            group.load_balancer_arns = [
+                a
+                for a in group.load_balancer_arns
+                if a in self.load_balancers and forwards(self, self.load_balancers[a], group.arn)
+            ]
+
+    def after(original: Any) -> Any:
+        def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+            result = original(self, *args, **kwargs)
+            relink(self)
+            return result
+
+        return call
+
+    for name in (
+        "delete_load_balancer",
+        "delete_listener",
+        "delete_rule",
+        "modify_listener",
+        "modify_rule",
+    ):
+        setattr(backend, name, after(getattr(backend, name)))
 
 
 def _patch_start_task() -> None:
@@ -382,6 +462,8 @@ def apply() -> None:
         _patch_start_task()
         _patch_launch_template_version()
         _patch_group_launch_version()
+        _patch_target_group_links()
+        _patch_stop_task()
         _patch_managed_policies()
         _applied = True
 

@@ -15,9 +15,10 @@ Applied by :func:`install` in-process (embedded mode) and in the moto server pro
 * **DescribeScalingActivities** (moto: not implemented): answered from the activities the
   runtime records with :func:`record_activities` (AWS has no API that writes them: AAS itself
   does), newest first, filtered by ResourceId/ScalableDimension, paginated.
-* **ECR Start/GetLifecyclePolicyPreview** (moto: not implemented): evaluated with
-  ``ecs_learn.runtime.lifecycle.evaluate_policy`` (pure; imported when a preview is asked for) at
-  the virtual clock's time (:func:`set_clock`; real time until the runtime sets one).
+* **ECR Start/GetLifecyclePolicyPreview** (moto: not implemented): answered here, evaluated by
+  the lifecycle evaluator the runtime registers when it attaches (:func:`set_lifecycle_evaluator`;
+  the sandbox never imports the runtime, which sits on it) at the virtual clock's time
+  (:func:`set_clock`; real time until the runtime sets one).
 * **Push times on the virtual clock**: an image pushed while the runtime's clock is known
   (:func:`set_clock`, called by the runtime at reset, ``set_time`` and every ``advance``) gets
   that time as ``imagePushedAt``, so ``sinceImagePushed`` counts virtual days.
@@ -31,17 +32,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ecs_learn.sandbox.env import ACCOUNT_ID, REGION
 
 __all__ = [
     "EXT_PATH",
+    "LifecycleEvaluator",
     "handle_server_request",
     "install",
     "record_activities",
     "set_clock",
+    "set_lifecycle_evaluator",
     "virtual_now",
 ]
 
@@ -61,6 +64,20 @@ TRACKED: dict[str, tuple[str, str, str, int]] = {
     ),
 }
 _clock: dict[str, dt.datetime] = {}
+
+# (policy text, describe_images items with every tag of a digest, now) -> the preview's
+# ``previewResults`` and ``summary`` (imagePushedAt as datetimes).
+LifecycleEvaluator = Callable[[str, Sequence[Mapping[str, Any]], dt.datetime], dict[str, Any]]
+_evaluator: dict[str, LifecycleEvaluator] = {}
+
+
+def set_lifecycle_evaluator(evaluate: LifecycleEvaluator | None) -> None:
+    """Register how ECR evaluates a lifecycle policy for GetLifecyclePolicyPreview (the
+    runtime does, when it attaches in the process that holds the account); ``None`` clears."""
+    if evaluate is None:
+        _evaluator.pop("lifecycle", None)
+    else:
+        _evaluator["lifecycle"] = evaluate
 
 
 def set_clock(endpoint: str | None, now: dt.datetime) -> None:
@@ -243,8 +260,6 @@ def _start_preview(self: Any) -> str:
 
 
 def _get_preview(self: Any) -> str:
-    from ecs_learn.runtime.lifecycle import evaluate_policy, preview_results
-
     name = self._get_param("repositoryName")
     registry = self._get_param("registryId") or self.current_account
     repo = self.ecr_backend._get_repository(name, registry)
@@ -267,8 +282,15 @@ def _get_preview(self: Any) -> str:
     for item in images:
         kept = merged.setdefault(item["imageDigest"], {**item, "imageTags": []})
         kept["imageTags"].extend(item["imageTags"])
+    evaluate = _evaluator.get("lifecycle")
+    if evaluate is None:
+        raise _ecr_error(
+            "ServerException",
+            "ecs-learn: lifecycle policy previews are evaluated by the runtime, which is not "
+            "running next to this account; start the account with ecs_learn.sandbox.get_sandbox()",
+        )
     now = _clock.get("now") or dt.datetime.now(dt.timezone.utc)
-    results = preview_results(evaluate_policy(preview["text"], merged.values(), now))
+    results = evaluate(preview["text"], list(merged.values()), now)
     for item in results["previewResults"]:
         item["imagePushedAt"] = item["imagePushedAt"].timestamp()
     return json.dumps(

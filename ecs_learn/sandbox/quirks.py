@@ -9,7 +9,9 @@
 * The ECS-optimized AMIs and container instance registration: see ``seed_ec2``.
 * What moto rewrites or refuses unlike AWS (a Fargate ``networkMode``, an EC2 container
   with only ``memoryReservation``) is made faithful by :mod:`~ecs_learn.sandbox.fidelity`,
-  applied with the in-process fixes.
+  applied with the in-process fixes; calls moto answers unlike AWS (a service or load
+  balancer created twice, ListTasks' default filter, a new alarm's state, EKS lists of an
+  unknown cluster) by :mod:`~ecs_learn.sandbox.fidelity_api` (see docs/moto-behaviour.md).
 * Auto scaling and ECR lifecycle APIs moto lacks or gets wrong: see ``moto_ext_scaling``.
 """
 

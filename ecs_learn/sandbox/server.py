@@ -7,9 +7,10 @@ the kernel) and dies with a signal.
 
 Two guards for a server whose owner does not trust its clients (the grader's):
 
-* with a **token** (``MotoServer(token=...)``, given to the process in its environment,
-  never on its command line), moto's management endpoints (``/moto-api/...``: reset,
-  state manager, seeding, the data dump) answer only requests carrying that token;
+* with a **token** (``MotoServer(token=...)``, given to the process on its standard
+  input: never on its command line, nor in its environment, which ``/proc/<pid>/environ``
+  shows any process of the same user), moto's management endpoints (``/moto-api/...``:
+  reset, state manager, seeding, the data dump) answer only requests carrying that token;
 * a **door** (``MotoServer(door=...)``) is a second listener for the untrusted client —
   a Unix socket (``unix:/path``) or a loopback port (``tcp:PORT``) — that serves the
   AWS APIs of the default account and refuses every management endpoint, token or not.
@@ -46,7 +47,7 @@ __all__ = [
 # Read by moto when it builds a backend: AWS managed policies present (a server cannot
 # load them lazily, and they cost ~0.1 s there), no 1,300 default AMIs.
 SERVER_SETTINGS = {"MOTO_IAM_LOAD_MANAGED_POLICIES": "true", "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}
-TOKEN_ENV = "ECS_LEARN_SERVER_TOKEN"  # the owner's token, in the server's environment only
+TOKEN_ENV = "ECS_LEARN_SERVER_TOKEN"  # never passed on: the token goes on standard input
 DOOR_ENV = "ECS_LEARN_SERVER_DOOR"  # where the untrusted client's listener is
 TOKEN_HEADER = "x-ecs-learn-token"
 
@@ -89,24 +90,26 @@ class MotoServer:
             sys.executable,
             "-c",
             "import sys; from ecs_learn.sandbox.server import serve; "
-            "serve(int(sys.argv[1]), warm=sys.argv[2] == '1')",
+            "serve(int(sys.argv[1]), warm=sys.argv[2] == '1', token_on_stdin=sys.argv[3] == '1')",
             str(self._port),
             "1" if self._warm else "0",
+            "1" if self.token else "0",
         ]
         env = {**os.environ, **SERVER_SETTINGS}
         env.pop(TOKEN_ENV, None)
         env.pop(DOOR_ENV, None)
-        if self.token:
-            env[TOKEN_ENV] = self.token
         if self.door:
             env[DOOR_ENV] = self.door
         self._process = subprocess.Popen(
             command,
             env=env,
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.PIPE if self.token else subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        if self.token and self._process.stdin is not None:
+            with self._process.stdin as stdin:
+                stdin.write(self.token.encode("ascii") + b"\n")
         return self
 
     @property
@@ -154,10 +157,11 @@ class MotoServer:
         self.stop()
 
 
-def serve(port: int, *, warm: bool = True) -> None:
+def serve(port: int, *, warm: bool = True, token_on_stdin: bool = False) -> None:
     """The server process: moto on 127.0.0.1:``port`` with the quirk fixes, until SIGTERM.
 
-    ``GET /ecs-learn/ready`` answers 200 once the server is warm.
+    ``GET /ecs-learn/ready`` answers 200 once the server is warm. With
+    ``token_on_stdin`` the first line of standard input is the owner's token.
     """
     import logging
     import threading
@@ -175,7 +179,12 @@ def serve(port: int, *, warm: bool = True) -> None:
     from ecs_learn.runtime.remote import wrap
 
     os.environ.update(SERVER_SETTINGS)
-    token = os.environ.pop(TOKEN_ENV, None) or None
+    os.environ.pop(TOKEN_ENV, None)
+    token: str | None = None
+    if token_on_stdin:  # fail closed: a server meant to be guarded never runs unguarded
+        token = sys.stdin.readline().strip()
+        if not token:
+            raise SystemExit("serve: no token on standard input")
     door = os.environ.pop(DOOR_ENV, None) or None
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     install_network_guard()

@@ -1,37 +1,54 @@
 """``lab.show()``: what the learner built, drawn as an inline SVG (no extra services).
 
-It reads the account only through the checks' read-only clients (describe/list/get)
-and lays things out in columns, left to right the way a request travels: load
-balancers and target groups, the cluster and its services, task definitions, then what
-those use — IAM roles, EFS file systems and log groups. Lines are the references
-between them (a service's target group and task definition, a task definition's roles,
-volumes and log group).
+The diagram is nodes (one per resource) in columns, left to right the way a request
+travels: load balancing, the cluster and its services, task definitions and capacity
+providers, then what tasks use (roles, images, file systems, log groups, instances).
+Edges are the references between them. :mod:`ecs_learn.ui.diagram_read` reads the
+account into this model; this module only lays it out and draws it.
+
+Every drawn node carries ``data-key``/``data-kind``/``data-label`` and every edge
+``data-from``/``data-to``/``data-label``, so a test (or a curious learner) can read the
+picture back as a graph.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
-from botocore.exceptions import ClientError
+__all__ = ["COLUMNS", "KINDS", "AccountDiagram", "Node"]
 
-from ecs_learn.checks.reader import AccountReader
+COLUMNS = (
+    "Load balancing",
+    "Cluster and services",
+    "Task definitions, capacity",
+    "Used by tasks",
+)
 
-__all__ = ["AccountDiagram", "Node", "account_diagram"]
-
-COLUMNS = ("Load balancing", "Cluster and services", "Task definitions", "Used by tasks")
-_FILL = {
-    "load balancer": "#fff8c5",
-    "target group": "#fff8c5",
-    "cluster": "#ddf4ff",
-    "service": "#ddf4ff",
-    "task definition": "#dafbe1",
-    "IAM role": "#fbefff",
-    "EFS file system": "#ffebe9",
-    "log group": "#f6f8fa",
+# kind -> (column, fill); a column lists its kinds in this order.
+KINDS: dict[str, tuple[int, str]] = {
+    "load balancer": (0, "#fff8c5"),
+    "target group": (0, "#fff8c5"),
+    "cluster": (1, "#ddf4ff"),
+    "service": (1, "#ddf4ff"),
+    "task definition": (2, "#dafbe1"),
+    "capacity provider": (2, "#dafbe1"),
+    "IAM role": (3, "#fbefff"),
+    "ECR repository": (3, "#fff1e5"),
+    "EFS file system": (3, "#ffebe9"),
+    "EFS access point": (3, "#ffebe9"),
+    "log group": (3, "#f6f8fa"),
+    "Auto Scaling group": (3, "#eaeef2"),
 }
+_RANK = {kind: n for n, kind in enumerate(KINDS)}
+# Clusters and their services are drawn together (cluster, its services, next cluster).
+_RANK["service"] = _RANK["cluster"]
+
+_BOX_W, _BOX_H, _GAP, _TOP, _COLUMN_W, _LEFT = 190, 40, 14, 34, 220, 28
+_EMPTY_TITLE = "Nothing built yet"
+_EMPTY_HINT = "The mocked account is empty (or the kernel restarted)."
+_EMPTY_HINT_2 = "Run the exercise cells above, then lab.show() again."
 
 
 @dataclass(frozen=True)
@@ -39,8 +56,11 @@ class Node:
     key: str
     kind: str
     label: str
-    column: int
     detail: str = ""
+
+    @property
+    def column(self) -> int:
+        return KINDS[self.kind][0]
 
 
 @dataclass
@@ -51,20 +71,30 @@ class AccountDiagram:
     edges: list[tuple[str, str, str]] = field(default_factory=list)  # (from, to, label)
 
     def add(self, node: Node) -> None:
-        if all(n.key != node.key for n in self.nodes):
+        if node.kind not in KINDS:
+            raise ValueError(f"unknown node kind {node.kind!r}; known: {', '.join(KINDS)}")
+        if not self.has(node.key):
             self.nodes.append(node)
 
+    def has(self, key: str) -> bool:
+        return any(n.key == key for n in self.nodes)
+
     def link(self, source: str, target: str, label: str = "") -> None:
-        keys = {n.key for n in self.nodes}
-        if source in keys and target in keys and (source, target, label) not in self.edges:
+        if self.has(source) and self.has(target) and (source, target, label) not in self.edges:
             self.edges.append((source, target, label))
 
+    def ordered(self) -> list[Node]:
+        """Nodes by column, then by kind within a column, then in the order they were read."""
+        return sorted(self.nodes, key=lambda n: (n.column, _RANK[n.kind]))
+
+    # -- text -------------------------------------------------------------------------
     def __str__(self) -> str:
         if not self.nodes:
-            return "The mocked account is empty."
+            return f"{_EMPTY_TITLE}: the mocked account is empty."
         lines = []
+        nodes = self.ordered()
         for column, title in enumerate(COLUMNS):
-            members = [n for n in self.nodes if n.column == column]
+            members = [n for n in nodes if n.column == column]
             if members:
                 lines.append(f"{title}:")
                 lines += [f"  {n.kind} {n.label}" for n in members]
@@ -80,170 +110,96 @@ class AccountDiagram:
         printer.text(str(self))
 
     def _repr_html_(self) -> str:
-        if not self.nodes:
-            return (
-                "<div class='ecs-learn-diagram' style='text-align:left;color:#57606a'>"
-                "The mocked account is empty: nothing built yet (or the kernel restarted).</div>"
-            )
         return f"<div class='ecs-learn-diagram' style='text-align:left'>{self.svg()}</div>"
 
+    # -- drawing ----------------------------------------------------------------------
     def svg(self) -> str:
-        width, box_w, box_h, gap, top = 220, 190, 40, 14, 34
-        used = sorted({n.column for n in self.nodes})
-        x_of = {c: 10 + i * width for i, c in enumerate(used)}
+        if not self.nodes:
+            return _empty_svg()
+        nodes = self.ordered()
+        used = sorted({n.column for n in nodes})
+        x_of = {c: _LEFT + i * _COLUMN_W for i, c in enumerate(used)}
         pos: dict[str, tuple[float, float]] = {}
         rows = 0
         for c in used:
-            members = [n for n in self.nodes if n.column == c]
+            members = [n for n in nodes if n.column == c]
             rows = max(rows, len(members))
             for i, n in enumerate(members):
-                pos[n.key] = (x_of[c], top + i * (box_h + gap))
-        total_w = 10 + len(used) * width
-        total_h = top + rows * (box_h + gap) + 4
-        parts = [
-            f"<svg xmlns='http://www.w3.org/2000/svg' width='{total_w}' height='{total_h}' "
-            f"viewBox='0 0 {total_w} {total_h}' font-family='sans-serif' font-size='12' "
-            "role='img' aria-label='What is in the mocked account'>",
-            "<defs><marker id='ecs-learn-arrow' viewBox='0 0 10 10' refX='10' refY='5' "
-            "markerWidth='7' markerHeight='7' orient='auto-start-reverse'>"
-            "<path d='M 0 0 L 10 5 L 0 10 z' fill='#57606a'/></marker></defs>",
-        ]
+                pos[n.key] = (x_of[c], _TOP + i * (_BOX_H + _GAP))
+        total_w = _LEFT + len(used) * _COLUMN_W
+        total_h = _TOP + rows * (_BOX_H + _GAP) + 4
+        parts = [_svg_open(total_w, total_h, "What is in the mocked account")]
         for c in used:
             parts.append(
                 f"<text x='{x_of[c]}' y='16' font-weight='bold' fill='#24292f'>"
                 f"{escape(COLUMNS[c])}</text>"
             )
         for source, target, label in self.edges:
-            (x1, y1), (x2, y2) = pos[source], pos[target]
-            if x2 > x1:
-                sx, ex = x1 + box_w, x2
-            elif x2 < x1:
-                sx, ex = x1, x2 + box_w
-            else:  # same column (a target group under its load balancer)
-                sx = ex = x1 + 12
-            sy, ey = y1 + box_h / 2, y2 + box_h / 2
-            if sx == ex:
-                sy, ey = y1 + box_h, y2
-            parts.append(
-                f"<line class='ecs-learn-edge' x1='{sx}' y1='{sy}' x2='{ex}' y2='{ey}' "
-                "stroke='#57606a' stroke-width='1.2' marker-end='url(#ecs-learn-arrow)'>"
-                f"<title>{escape(label)}</title></line>"
-            )
-        for n in self.nodes:
-            x, y = pos[n.key]
-            label = n.label if len(n.label) <= 26 else n.label[:25] + "…"
-            parts.append(
-                f"<g class='ecs-learn-node' data-kind='{escape(n.kind)}'>"
-                f"<title>{escape(n.kind)} {escape(n.label)} {escape(n.detail)}</title>"
-                f"<rect x='{x}' y='{y}' width='{box_w}' height='{box_h}' rx='6' "
-                f"fill='{_FILL.get(n.kind, '#ffffff')}' stroke='#8c959f'/>"
-                f"<text x='{x + 8}' y='{y + 15}' fill='#57606a' font-size='10'>"
-                f"{escape(n.kind)}</text>"
-                f"<text x='{x + 8}' y='{y + 31}' fill='#24292f'>{escape(label)}</text></g>"
-            )
+            parts.append(_edge(source, target, label, pos[source], pos[target]))
+        for n in nodes:
+            parts.append(_node(n, *pos[n.key]))
         parts.append("</svg>")
         return "".join(parts)
 
 
-def _safe(call: Any, *args: Any, **kwargs: Any) -> Any:
-    try:
-        return call(*args, **kwargs)
-    except ClientError:
-        return {}
+def _svg_open(width: float, height: float, label: str) -> str:
+    return (
+        f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
+        f"viewBox='0 0 {width} {height}' font-family='sans-serif' font-size='12' "
+        f"role='img' aria-label='{escape(label)}'>"
+        "<defs><marker id='ecs-learn-arrow' viewBox='0 0 10 10' refX='10' refY='5' "
+        "markerWidth='7' markerHeight='7' orient='auto-start-reverse'>"
+        "<path d='M 0 0 L 10 5 L 0 10 z' fill='#57606a'/></marker></defs>"
+    )
 
 
-def _task_definitions(aws: AccountReader) -> Iterator[dict[str, Any]]:
-    families = _safe(aws.ecs.list_task_definition_families, status="ACTIVE").get("families", [])
-    for family in families:
-        found = _safe(aws.ecs.describe_task_definition, taskDefinition=family)
-        td = found.get("taskDefinition")
-        if td and td.get("status", "ACTIVE") == "ACTIVE":
-            yield td
+def _empty_svg() -> str:
+    return (
+        _svg_open(460, 74, "Nothing built yet in the mocked account")
+        + "<g class='ecs-learn-empty'>"
+        "<rect x='5' y='5' width='450' height='64' rx='6' fill='#f6f8fa' stroke='#8c959f' "
+        "stroke-dasharray='4 3'/>"
+        f"<text x='16' y='26' font-weight='bold' fill='#24292f'>{_EMPTY_TITLE}</text>"
+        f"<text x='16' y='44' fill='#57606a'>{escape(_EMPTY_HINT)}</text>"
+        f"<text x='16' y='60' fill='#57606a'>{escape(_EMPTY_HINT_2)}</text>"
+        "</g></svg>"
+    )
 
 
-def account_diagram(aws: AccountReader) -> AccountDiagram:
-    """Read the account and build its diagram."""
-    d = AccountDiagram()
-    for lb in _safe(aws.elbv2.describe_load_balancers).get("LoadBalancers", []):
-        d.add(
-            Node(
-                lb["LoadBalancerArn"],
-                "load balancer",
-                lb["LoadBalancerName"],
-                0,
-                lb.get("Type", ""),
-            )
-        )
-    for tg in _safe(aws.elbv2.describe_target_groups).get("TargetGroups", []):
-        d.add(
-            Node(
-                tg["TargetGroupArn"],
-                "target group",
-                tg["TargetGroupName"],
-                0,
-                f"target type {tg.get('TargetType', '')}",
-            )
-        )
-        for lb_arn in tg.get("LoadBalancerArns", []):
-            d.link(lb_arn, tg["TargetGroupArn"], "forwards to")
-    tds = list(_task_definitions(aws))
-    for td in tds:
-        name = f"{td['family']}:{td['revision']}"
-        d.add(
-            Node(
-                td["taskDefinitionArn"],
-                "task definition",
-                name,
-                2,
-                f"{td.get('networkMode', '')} {', '.join(td.get('requiresCompatibilities', []))}",
-            )
-        )
-    for arn in _safe(aws.ecs.list_clusters).get("clusterArns", []):
-        cluster_name = arn.rsplit("/", 1)[-1]
-        d.add(Node(arn, "cluster", cluster_name, 1))
-        service_arns = _safe(aws.ecs.list_services, cluster=arn).get("serviceArns", [])
-        if not service_arns:
-            continue
-        found = _safe(aws.ecs.describe_services, cluster=arn, services=service_arns[:10])
-        for svc in found.get("services", []):
-            d.add(
-                Node(
-                    svc["serviceArn"],
-                    "service",
-                    svc["serviceName"],
-                    1,
-                    f"desired {svc.get('desiredCount', 0)}",
-                )
-            )
-            d.link(arn, svc["serviceArn"], "runs")
-            td_arn = svc.get("taskDefinition", "")
-            for td in tds:
-                if td["taskDefinitionArn"] == td_arn:
-                    d.link(svc["serviceArn"], td_arn, "runs tasks of")
-            for lb in svc.get("loadBalancers", []):
-                if lb.get("targetGroupArn"):
-                    d.link(lb["targetGroupArn"], svc["serviceArn"], "sends traffic to")
-    for td in tds:
-        for key, label in (("executionRoleArn", "execution role"), ("taskRoleArn", "task role")):
-            role_arn = td.get(key)
-            if role_arn:
-                d.add(Node(role_arn, "IAM role", role_arn.rsplit("/", 1)[-1], 3))
-                d.link(td["taskDefinitionArn"], role_arn, label)
-        for volume in td.get("volumes", []):
-            efs = volume.get("efsVolumeConfiguration")
-            if efs and efs.get("fileSystemId"):
-                d.add(Node(efs["fileSystemId"], "EFS file system", efs["fileSystemId"], 3))
-                d.link(td["taskDefinitionArn"], efs["fileSystemId"], f"volume {volume.get('name')}")
-        for container in td.get("containerDefinitions", []):
-            options = (container.get("logConfiguration") or {}).get("options") or {}
-            group = options.get("awslogs-group")
-            if group:
-                d.add(Node(f"log:{group}", "log group", group, 3))
-                d.link(td["taskDefinitionArn"], f"log:{group}", "logs")
-    for fs in _safe(aws.efs.describe_file_systems).get("FileSystems", []):
-        d.add(Node(fs["FileSystemId"], "EFS file system", fs.get("Name") or fs["FileSystemId"], 3))
-    roles = _safe(aws.iam.list_roles).get("Roles", [])
-    for role in roles:
-        if "ecs-tasks.amazonaws.com" in str(role.get("AssumeRolePolicyDocument", "")):
-            d.add(Node(role["Arn"], "IAM role", role["RoleName"], 3))
-    return d
+def _edge(
+    source: str, target: str, label: str, start: tuple[float, float], end: tuple[float, float]
+) -> str:
+    (x1, y1), (x2, y2) = start, end
+    sy, ey = y1 + _BOX_H / 2, y2 + _BOX_H / 2
+    if x2 > x1:
+        d = f"M {x1 + _BOX_W} {sy} L {x2} {ey}"
+    elif x2 < x1:
+        d = f"M {x1} {sy} L {x2 + _BOX_W} {ey}"
+    else:  # same column (a cluster's services): bow out to the left, clear of the arrows
+        # that leave the boxes on the right and arrive at the middle of their left side
+        down = y2 > y1
+        sy = y1 + _BOX_H * (0.75 if down else 0.25)
+        ey = y2 + _BOX_H * (0.25 if down else 0.75)
+        bow = min(_LEFT - 4.0, 10.0 + abs(ey - sy) / 20)
+        d = f"M {x1} {sy} C {x1 - bow} {sy} {x1 - bow} {ey} {x1} {ey}"
+    return (
+        f"<path class='ecs-learn-edge' d='{d}' fill='none' stroke='#57606a' "
+        "stroke-width='1.2' marker-end='url(#ecs-learn-arrow)' "
+        f"data-from='{escape(source)}' data-to='{escape(target)}' data-label='{escape(label)}'>"
+        f"<title>{escape(label)}</title></path>"
+    )
+
+
+def _node(n: Node, x: float, y: float) -> str:
+    label = n.label if len(n.label) <= 26 else n.label[:25] + "…"
+    fill = KINDS[n.kind][1]
+    return (
+        f"<g class='ecs-learn-node' data-key='{escape(n.key)}' data-kind='{escape(n.kind)}' "
+        f"data-label='{escape(n.label)}'>"
+        f"<title>{escape(n.kind)} {escape(n.label)} {escape(n.detail)}</title>"
+        f"<rect x='{x}' y='{y}' width='{_BOX_W}' height='{_BOX_H}' rx='6' "
+        f"fill='{fill}' stroke='#8c959f'/>"
+        f"<text x='{x + 8}' y='{y + 15}' fill='#57606a' font-size='10'>"
+        f"{escape(n.kind)}</text>"
+        f"<text x='{x + 8}' y='{y + 31}' fill='#24292f'>{escape(label)}</text></g>"
+    )

@@ -12,6 +12,7 @@ import pytest
 from ecs_learn import strict
 from ecs_learn.checks import AccountReader, Status, get_lab
 from ecs_learn.sandbox.images import push
+from tests.checks.priced import assert_every_row_priced
 from tests.labs.notebook_code import run_solution
 
 NOTEBOOK = "02-ecr.ipynb"
@@ -43,6 +44,7 @@ def test_every_check_passes_on_the_instructor_solution(
         (c, Status.PASSED) for c in LAB.check_ids()
     ]
     assert report.points == report.max_points == 20
+    assert_every_row_priced(LAB, report)
 
 
 def test_every_check_fails_on_an_empty_account(reader: AccountReader) -> None:
@@ -139,14 +141,54 @@ def test_a_tag_that_was_never_pushed_stops_the_tasks_and_fails_pull_by_tag(
     assert failing["image"].endswith("shop/web:v9")
 
 
-def test_a_digest_task_that_never_ran_reports_the_stopped_reason(
-    reader: AccountReader, sandbox: Any
+def _register_pinned(sandbox: Any, image: str, **changes: Any) -> None:
+    """web-pinned as the brief has it, with ``image`` and ``changes``; one task run."""
+    ecs = sandbox.client("ecs")
+    web = ecs.describe_task_definition(taskDefinition="web")["taskDefinition"]
+    container = {**web["containerDefinitions"][0], "image": image}
+    params = {
+        "family": "web-pinned",
+        "requiresCompatibilities": ["FARGATE"],
+        "networkMode": "awsvpc",
+        "cpu": "256",
+        "memory": "512",
+        "executionRoleArn": web["executionRoleArn"],
+        "containerDefinitions": [container],
+        **changes,
+    }
+    ecs.register_task_definition(**{k: v for k, v in params.items() if v is not None})
+
+
+def test_a_task_pinned_by_tag_earns_the_rest_of_the_digest_exercise(
+    reader: AccountReader, solved: dict[str, Any], sandbox: Any
 ) -> None:
-    ecr = sandbox.client("ecr")
-    ecr.create_repository(repositoryName="shop/web", imageTagMutability="IMMUTABLE")
-    push("shop/web", "v1.0.0", ecr=ecr)
-    failing = _failing("pull-by-digest", reader)
-    assert failing[0][0] == "image of web-pinned" and failing[0][2] == "nothing"
+    uri = solved["REPOSITORY_URI"]
+    _register_pinned(sandbox, f"{uri}:v1.0.0")  # a tag where the brief asks for the digest
+    sandbox.client("ecs").run_task(
+        cluster="shop",
+        taskDefinition="web-pinned",
+        launchType="FARGATE",
+        networkConfiguration=solved["network"],
+    )
+    result = LAB.run("pull-by-digest", reader)
+    wrong = {r.label: (r.expected, r.found, r.hint) for r in result.requirements if not r.ok}
+    assert list(wrong) == ["image"]
+    assert wrong["image"][:2] == (f"{uri}@{solved['digest_v1']}", f"{uri}:v1.0.0")
+    assert "not a colon" in wrong["image"][2]
+    assert (result.points, result.max_points) == (2, 3)  # every row but the image (1 point)
+    assert result.judged == "web-pinned:2"
+
+
+def test_a_pinned_task_definition_aws_would_reject_earns_nothing(
+    reader: AccountReader, solved: dict[str, Any], sandbox: Any
+) -> None:
+    uri = solved["REPOSITORY_URI"]
+    with strict.lenient():  # moto alone stores a private ECR image without an execution role
+        _register_pinned(sandbox, f"{uri}@{solved['digest_v1']}", executionRoleArn=None)
+    result = LAB.run("pull-by-digest", reader)
+    wrong = {r.label: r.found for r in result.requirements if not r.ok}
+    assert "TD019" in wrong["AWS accepts it"] and "executionRoleArn" in wrong
+    assert result.points == 0  # the image is right, but AWS would not have registered it
 
 
 def test_a_preview_never_started_fails_lifecycle_with_the_call_to_make(
@@ -158,7 +200,8 @@ def test_a_preview_never_started_fails_lifecycle_with_the_call_to_make(
     ecr.create_repository(repositoryName="shop/web", imageTagMutability="IMMUTABLE")
     for patch in range(6):
         push("shop/web", f"v1.0.{patch}", ecr=ecr)
-    push("shop/web", None, content="build", ecr=ecr)
+    for build in ("build 17", "build 18"):
+        push("shop/web", None, content=build, ecr=ecr)
     rules = [
         {
             "rulePriority": 1,
@@ -187,6 +230,8 @@ def test_a_preview_never_started_fails_lifecycle_with_the_call_to_make(
     assert _failing("lifecycle-policy", reader) == [
         ("lifecycle policy preview", "started (start_lifecycle_policy_preview)", "nothing")
     ]
+    # the pushes and the policy earn theirs: 3 less the preview's two rows (0.5 and 0.75)
+    assert LAB.run("lifecycle-policy", reader).points == 1.75
     ecr.start_lifecycle_policy_preview(repositoryName="shop/web")
     assert LAB.run("lifecycle-policy", reader).status is Status.PASSED  # a pattern list works
 
@@ -211,8 +256,10 @@ def test_the_repair_fails_until_the_service_runs_a_pushed_image(
     ecs = sandbox.client("ecs")
     ecs.update_service(cluster="shop", service="orders", taskDefinition="orders:1")
     failing = [label for label, _, _ in _failing("repair-pull", reader)]
-    # the fixed task keeps running while the broken revision fails to start (a rolling update)
-    assert failing == ["image of the service's task definition"]
+    # the fixed task keeps running while the broken revision fails to start (a rolling
+    # update), but it is not a task of the revision the service now asks for
+    assert failing == ["service's task definition", "image registry", "image tag", "runningCount"]
+    assert LAB.run("repair-pull", reader).points == 0
     assert cells["broken_image"].endswith("us-west-2.amazonaws.com/shop/web:latest")
 
 

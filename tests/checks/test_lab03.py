@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from ecs_learn import strict
-from ecs_learn.checks import AccountReader, Status, get_lab
+from ecs_learn.checks import AccountReader, LabReport, Status, get_lab
 from ecs_learn.grading.notebooks import cell_check_id, cell_source, cell_tags
+from tests.checks.priced import assert_every_row_priced
 from tests.labs.notebook_code import code_cells
 
 NOTEBOOK = "03-services-load-balancing.ipynb"
@@ -84,6 +85,28 @@ def test_an_instance_target_group_and_open_tasks_fail_with_the_field_named(
         "web-tasks open to 0.0.0.0/0": ("no", "tcp 80"),
     }
     assert "TargetType='ip'" in LAB.get_check("alb").hint
+    # each requirement earns its share: 3 less the target type's 0.3; 2 less 0.75 and 0.5
+    assert LAB.run("alb", reader).points == 2.7
+    assert LAB.run("security-groups", reader).points == 0.75
+
+
+def test_an_alb_aws_would_refuse_earns_nothing(reader: AccountReader, sandbox: Any) -> None:
+    """An ALB in one zone (moto alone stores it) and a right target group: the gate holds."""
+    namespace = run_cells(until="security-groups")
+    elbv2 = sandbox.client("elbv2")
+    with strict.lenient():
+        elbv2.create_load_balancer(
+            Name="web-alb", Scheme="internet-facing", Subnets=namespace["SUBNETS"][:1]
+        )
+    elbv2.create_target_group(
+        Name="web", Protocol="HTTP", Port=80, VpcId=namespace["VPC_ID"], TargetType="ip",
+        HealthCheckPath="/health", HealthCheckIntervalSeconds=10, HealthyThresholdCount=2,
+    )  # fmt: skip
+    result = LAB.run("alb", reader)
+    found = {r.label: r.found for r in result.requirements if not r.ok}
+    assert "ELB001 at Subnets" in found["AWS accepts it"]
+    assert "web TargetType" not in found and "web-alb Type" not in found
+    assert result.points == 0 and result.judged == "web-alb and targetgroup/web"
 
 
 def test_a_service_checked_before_the_clock_moves_has_targets_still_initial(
@@ -120,6 +143,7 @@ def test_typical_mistakes_fail_their_own_checks_and_the_rest_still_pass(
     )
     results = namespace["results"]
     assert list(results) == LAB.check_ids()
+    assert_every_row_priced(LAB, LabReport("03", tuple(results.values())))
     assert {c for c, r in results.items() if not r.passed} == {
         "path-routing",
         "circuit-breaker",
@@ -139,3 +163,8 @@ def test_typical_mistakes_fail_their_own_checks_and_the_rest_still_pass(
     assert "tcp 443 from" in repair["orders-tasks ingress"]
     assert " healthy" not in repair["healthy targets in orders"]
     assert "orders-alb security group" in results["repair-targets"].hint
+    # partial credit, row by row: the api's port (0.3) and what it breaks (health 0.3, the
+    # /api/ request 0.3); the breaker's setting (1) and its rollback (0.5); nothing of the
+    # repair, which changed the wrong port
+    points = {c: r.points for c, r in results.items() if not r.passed}
+    assert points == {"path-routing": 2.1, "circuit-breaker": 1.5, "repair-targets": 0}

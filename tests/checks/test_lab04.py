@@ -12,6 +12,7 @@ import pytest
 from ecs_learn import strict
 from ecs_learn.checks import AccountReader, Status, get_lab
 from ecs_learn.grading.notebooks import cell_check_id, cell_source, cell_tags
+from tests.checks.priced import assert_every_row_priced
 from tests.labs.notebook_code import code_cells, run_solution
 
 NOTEBOOK = "04-ec2-capacity.ipynb"
@@ -56,6 +57,7 @@ def test_every_check_passes_on_the_instructor_solution(reader: AccountReader) ->
         (c, Status.PASSED) for c in LAB.check_ids()
     ]
     assert report.points == report.max_points == 24
+    assert_every_row_priced(LAB, report)
 
 
 def test_every_check_fails_on_an_empty_account(reader: AccountReader) -> None:
@@ -76,12 +78,19 @@ def test_an_instance_without_the_cluster_in_its_user_data_is_diagnosed(
     )["Instances"]  # fmt: skip
     wrong = failing("container-instances", reader)
     iid = instance["InstanceId"]
-    assert wrong[f"{iid} UserData"] == (
+    assert wrong["UserData"] == (
         "a script writing ECS_CLUSTER=lab to /etc/ecs/ecs.config",
-        "#!/bin/bash\necho hello",
+        f"{iid}: #!/bin/bash\necho hello",
     )
-    assert f"{iid} IamInstanceProfile" not in wrong  # the profile was right
+    assert "IamInstanceProfile" not in wrong and "ImageId" not in wrong  # those were right
+    assert set(wrong) == {
+        "t3.medium in us-east-1a",
+        "t3.large in us-east-1b",
+        "UserData",
+        "tag lab=04",
+    }
     assert "ECS_CLUSTER=lab" in LAB.get_check("container-instances").hint
+    assert LAB.run("container-instances", reader).points == 0.75  # the AMI (0.5), the profile
 
 
 def test_an_instance_role_trusted_by_ecs_tasks_fails_on_the_trust(
@@ -93,9 +102,17 @@ def test_an_instance_role_trusted_by_ecs_tasks_fails_on_the_trust(
         AssumeRolePolicyDocument='{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
         '"Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}',
     )
+    iam.attach_role_policy(
+        RoleName="ecsInstanceRole",
+        PolicyArn="arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role",
+    )
     wrong = failing("instance-role", reader)
     assert wrong["trusted by"] == ("ec2.amazonaws.com", "ecs-tasks.amazonaws.com")
-    assert "instance profile ecsInstanceRole holds" in wrong
+    assert wrong["instance profile"] == (
+        "ecsInstanceRole, holding the role ecsInstanceRole",
+        "nothing",
+    )
+    assert LAB.run("instance-role", reader).points == 0.75  # the managed policy alone
 
 
 def test_the_static_port_service_passes_the_conflict_and_fails_the_repair_until_fixed(
@@ -105,4 +122,32 @@ def test_the_static_port_service_passes_the_conflict_and_fails_the_repair_until_
     assert LAB.run("port-conflict", reader).passed
     wrong = failing("placement-repair", reader)
     assert wrong["running tasks of web-static"] == ("3 of 3", "2 of 3")
-    assert set(wrong) == {"running tasks of web-static"}
+    assert set(wrong) == {"room for the third task", "running tasks of web-static"}
+    assert LAB.run("placement-repair", reader).points == 0  # the broken start earns nothing
+
+
+def test_a_web_dynamic_aws_would_refuse_earns_nothing(reader: AccountReader, sandbox: Any) -> None:
+    """A hard limit below the reservation: moto stores it, AWS would not (TD015)."""
+    namespace = run_until("dynamic-ports")
+    ecs = sandbox.client("ecs")
+    with strict.lenient():
+        ecs.register_task_definition(
+            family="web-dynamic",
+            requiresCompatibilities=["EC2"],
+            networkMode="bridge",
+            containerDefinitions=[{
+                "name": "web",
+                "image": "public.ecr.aws/nginx/nginx:stable",
+                "memory": 256,
+                "memoryReservation": 512,
+                "portMappings": [{"containerPort": 80, "hostPort": 0}],
+            }],
+        )  # fmt: skip
+    namespace["create_or_update_service"](
+        cluster="lab", serviceName="web-dynamic", taskDefinition="web-dynamic", desiredCount=4,
+        launchType="EC2",
+    )  # fmt: skip
+    result = LAB.run("dynamic-ports", reader)
+    wrong = {r.label: r.found for r in result.requirements if not r.ok}
+    assert "TD015" in wrong["AWS accepts it"] and "port mapping" not in wrong
+    assert result.points == 0

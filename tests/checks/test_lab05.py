@@ -12,6 +12,7 @@ import ecs_learn.runtime as rt
 from ecs_learn import strict
 from ecs_learn.checks import AccountReader, Status, get_lab
 from ecs_learn.grading.notebooks import cell_check_id, cell_source, cell_tags
+from tests.checks.priced import assert_every_row_priced
 from tests.labs.notebook_code import code_cells
 
 NOTEBOOK = "05-efs-volumes.ipynb"
@@ -54,6 +55,7 @@ def test_every_check_passes_on_the_instructor_solution(reader: AccountReader) ->
         (c, Status.PASSED) for c in LAB.check_ids()
     ], "\n".join(str(r) for r in report.results if not r.passed)
     assert report.points == report.max_points == 23
+    assert_every_row_priced(LAB, report)
 
 
 def test_every_check_fails_on_an_empty_account(reader: AccountReader) -> None:
@@ -81,6 +83,10 @@ def test_nfs_from_an_address_range_and_a_mount_target_missing_in_one_az(
         )
     }
     assert _wrong("file-system", reader) == {"mount target in us-east-1b": ("exists", "us-east-1a")}
+    # partial credit: the group's existence (0.5) but not its rule; the file system but the
+    # us-east-1b mount target (0.5) and its security groups (0.4, nothing to judge)
+    assert LAB.run("nfs-security-groups", reader).points == 0.5
+    assert LAB.run("file-system", reader).points == 2.1
     wrong = _wrong("shared-service", reader)
     assert wrong["running tasks"] == ("2", "0")
     assert "ResourceInitializationError" in wrong["stoppedReason"][1]
@@ -139,7 +145,8 @@ def test_a_volume_without_tls_and_iam_is_judged_as_aws_would(
     wrong = _wrong("efs-task-definition", reader)
     assert wrong["transitEncryption"] == ("ENABLED", "nothing")
     assert wrong["authorizationConfig.iam"] == ("ENABLED", "nothing")
-    assert any(label.startswith("AWS rule TD026") for label in wrong)
+    assert "TD026" in wrong["AWS accepts it"][1]
+    assert LAB.run("efs-task-definition", reader).points == 0  # AWS would not register it
 
 
 def test_the_mount_repair_half_done_still_fails_with_the_stop_reason(
@@ -148,9 +155,12 @@ def test_the_mount_repair_half_done_still_fails_with_the_stop_reason(
     """Only the mount target added: the task in us-east-1a still cannot reach NFS."""
     _run({'"UserIdGroupPairs": [{"GroupId": reports_sg}],': '"UserIdGroupPairs": [],'})
     wrong = _wrong("repair-mount", reader)
-    assert wrong["mount target security group in us-east-1a"][0] == (
-        "allows TCP 2049 from reports-tasks"
+    assert wrong["mount targets' security groups"] == (
+        "allow TCP 2049 from reports-tasks in every AZ of the service",
+        "us-east-1a: allows 10.0.0.0/16, us-east-1c: allows 10.0.0.0/16",
     )
+    assert "AZs of the service's subnets without a mount target" not in wrong
+    assert LAB.run("repair-mount", reader).points == 1  # half the repair: the mount target
     assert wrong["latest stoppedReason"][1].endswith(
         "mount.nfs4: Connection timed out : unsuccessful EFS utils command execution; code: 32"
     )
@@ -199,3 +209,4 @@ def test_the_rejected_definition_registered_anyway_fails(
     wrong = _wrong("repair-definition", reader)
     assert wrong["transitEncryption"] == ("ENABLED", "nothing")
     assert wrong["rootDirectory"] == ("omitted or /", "/archive")
+    assert LAB.run("repair-definition", reader).points == 0  # the kept rows hold, AWS refuses

@@ -11,6 +11,7 @@ import pytest
 from ecs_learn import strict
 from ecs_learn.checks import AccountReader, Status, get_lab
 from ecs_learn.checks.lab06 import PREDICTIONS, desired_at, replay_account
+from tests.checks.priced import assert_every_row_priced
 from tests.labs.notebook_code import run_solution
 
 NOTEBOOK = "06-service-auto-scaling.ipynb"
@@ -46,6 +47,7 @@ def test_every_check_passes_on_the_instructor_solution_and_fails_on_an_empty_acc
         (c, Status.PASSED) for c in LAB.check_ids()
     ]
     assert report.points == report.max_points == 23
+    assert_every_row_priced(LAB, report)
     assert len(LAB.checks) >= 5
 
 
@@ -69,10 +71,38 @@ def test_a_typed_resource_label_that_names_another_target_group_fails(
         },
     )
     wrong = _wrong("request-tracking", solved)
-    assert list(wrong) == ["ResourceLabel"]
+    assert list(wrong) == ["ResourceLabel"]  # ScaleInCooldown left out is ECS's 300 s
     expected, found = wrong["ResourceLabel"]
     assert expected.startswith("app/web/") and "/targetgroup/web/" in expected
     assert found.endswith("0123456789abcdef")
+    assert LAB.run("request-tracking", solved).points == 2  # all but the label's point
+
+
+def test_a_step_policy_aws_would_refuse_earns_nothing(solved: AccountReader, sandbox: Any) -> None:
+    """Overlapping steps: moto alone stores them; every other row of the exercise holds."""
+    aas = sandbox.client("application-autoscaling")
+    with strict.lenient():
+        aas.put_scaling_policy(
+            PolicyName="cpu-burst",
+            ServiceNamespace="ecs",
+            ResourceId="service/lab/web",
+            ScalableDimension="ecs:service:DesiredCount",
+            PolicyType="StepScaling",
+            StepScalingPolicyConfiguration={
+                "AdjustmentType": "ChangeInCapacity",
+                "Cooldown": 180,
+                "StepAdjustments": [
+                    {"MetricIntervalLowerBound": 0, "MetricIntervalUpperBound": 10,
+                     "ScalingAdjustment": 2},
+                    {"MetricIntervalLowerBound": 5, "ScalingAdjustment": 4},
+                ],
+            },
+        )  # fmt: skip
+    result = LAB.run("step-scaling", solved)
+    wrong = {r.label: r.found for r in result.requirements if not r.ok}
+    assert "AAS015" in wrong["AWS accepts it"] and "step adjustments" in wrong
+    assert not {"PolicyType", "AdjustmentType", "Cooldown (s)", "alarm threshold"} & set(wrong)
+    assert result.points == 0
 
 
 def test_the_unrepaired_memory_policy_fails_on_its_setting_and_its_behaviour(

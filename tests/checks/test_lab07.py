@@ -18,6 +18,7 @@ from ecs_learn.checks.eks_pods import (
     placement,
     pod_identity,
 )
+from tests.checks.priced import assert_every_row_priced
 from tests.labs.notebook_code import run_solution
 
 NOTEBOOK = "07-eks.ipynb"
@@ -128,6 +129,7 @@ def test_every_check_passes_on_the_solution(solved: dict[str, Any], reader: Acco
         (c, Status.PASSED) for c in LAB.check_ids()
     ]
     assert report.points == report.max_points == 24
+    assert_every_row_priced(LAB, report)
 
 
 def test_a_cluster_role_trusted_by_ec2_fails_on_the_trust(
@@ -138,6 +140,7 @@ def test_a_cluster_role_trusted_by_ec2_fails_on_the_trust(
         assert _wrong("cluster-role", reader) == {
             "trusted by": ("eks.amazonaws.com", "ec2.amazonaws.com")
         }
+        assert LAB.run("cluster-role", reader).points == 1  # the policy's half
     finally:
         solved["ensure_role"]("eksClusterRole", "eks.amazonaws.com")
 
@@ -158,9 +161,40 @@ def test_an_on_demand_node_group_with_one_type_fails_on_both(
         assert wrong["capacityType"] == ("SPOT", "ON_DEMAND")
         assert wrong["instanceTypes"][1] == "m5.large"
         assert "route to an internet gateway" in wrong["subnets"][1]
+        assert wrong["amiType"][0] == "AL2023_x86_64_STANDARD"  # left out: moto's default
+        # what still holds earns its share: the node role, the scaling config, AWS accepts it
+        assert LAB.run("nodegroup", reader).points == 1.3
     finally:
         eks.delete_nodegroup(clusterName="learn-eks", nodegroupName="spot-workers")
-        eks.create_nodegroup(**kwargs, capacityType="SPOT", instanceTypes=["m5.large", "m6i.large"])
+        eks.create_nodegroup(
+            **kwargs,
+            capacityType="SPOT",
+            instanceTypes=["m5.large", "m6i.large"],
+            amiType="AL2023_x86_64_STANDARD",
+        )
+
+
+def test_a_scaling_config_aws_would_refuse_voids_the_node_group(
+    solved: dict[str, Any], reader: AccountReader, box: Any
+) -> None:
+    eks = box.client("eks")
+    wrong_sizes = {"minSize": 5, "desiredSize": 5, "maxSize": 4}
+    with strict.lenient():  # moto alone stores minSize above maxSize
+        eks.update_nodegroup_config(
+            clusterName="learn-eks", nodegroupName="spot-workers", scalingConfig=wrong_sizes
+        )
+    try:
+        result = LAB.run("nodegroup", reader)
+        wrong = {r.label: r.found for r in result.requirements if not r.ok}
+        assert set(wrong) == {"scalingConfig", "AWS accepts it"}
+        assert "EKS010" in wrong["AWS accepts it"]
+        assert result.points == 0  # five rows hold, but AWS would have refused the group
+    finally:
+        eks.update_nodegroup_config(
+            clusterName="learn-eks",
+            nodegroupName="spot-workers",
+            scalingConfig={"minSize": 1, "desiredSize": 2, "maxSize": 4},
+        )
 
 
 def test_a_fargate_profile_on_a_public_subnet_names_the_subnet(
@@ -177,6 +211,7 @@ def test_a_fargate_profile_on_a_public_subnet_names_the_subnet(
                 "eks-lab-public-b route to an internet gateway",
             )
         }
+        assert LAB.run("fargate-profile", reader).points == 2.4
     finally:
         _restore_profile(box, original)
 
@@ -274,6 +309,7 @@ def test_an_empty_account_fails_everything_and_the_untouched_repair_names_each_f
         "not matched by report team=finance",
     )
     assert "eks-lab-public-b" in wrong["subnets"][1]
+    assert LAB.run("repair-profile", reader).points == 0  # the given profile earns nothing
     # a cluster in one zone (AWS itself refuses that at create time; moto does not)
     role = namespace["ensure_role"]("eksClusterRole", "eks.amazonaws.com")
     one_zone = namespace["network"]["private_subnets"][:1]

@@ -46,3 +46,56 @@ def test_a_failed_gate_earns_the_check_nothing() -> None:
     result = run_check("99", gated, reader=None)  # type: ignore[arg-type]
     assert (result.status, result.points, result.max_points) == (Status.FAILED, 0.0, 2.5)
     assert [r.label for r in result.requirements if not r.ok] == ["AWS accepts it"]
+
+
+def test_every_check_of_every_lab_names_what_its_reset_removes() -> None:
+    """lab.reset("<id>") starts an exercise over only if its check says what the exercise
+    creates; a prediction stored in SSM counts (the reset removes the parameter)."""
+    from dataclasses import fields
+
+    from ecs_learn.checks import list_labs
+    from ecs_learn.checks.owns import Owns
+
+    silent = [(lab.id, c.id) for lab in list_labs() for c in lab.checks if not c.owns]
+    assert silent == []
+    for lab in list_labs():
+        for item in lab.checks:
+            count = sum(len(getattr(item.owns, f.name)) for f in fields(Owns))
+            assert len(item.owns.describe()) == count, (lab.id, item.id)
+
+
+def test_every_check_of_every_lab_prices_its_requirements() -> None:
+    """Partial credit is data: each check has a points table adding up to its total, and
+    its gates are rows of that table. (The labels a check yields are held against the
+    table by the registry itself, and by each lab's solution test.)"""
+    from ecs_learn.checks import list_labs
+
+    missing = []
+    for lab in list_labs():
+        for item in lab.checks:
+            if not item.weights:
+                missing.append(f"lab {lab.id} {item.id}")
+                continue
+            assert round(sum(item.weights.values()), 4) == item.points, (lab.id, item.id)
+            assert all(w >= 0 for w in item.weights.values()), (lab.id, item.id)
+            assert set(item.gates) <= set(item.weights), (lab.id, item.id, item.gates)
+            assert any(item.weights.values()), (lab.id, item.id)
+    assert missing == [], "checks scored all or nothing: " + ", ".join(missing)
+
+
+def test_a_zero_point_gate_earns_nothing_itself_but_voids_the_rest() -> None:
+    """A repair's 'kept as given' row: holding it is worth nothing, breaking it voids."""
+
+    @check(
+        "kept",
+        title="a repair",
+        points={"fix": 2.0, "kept as given": 0},
+        hint="",
+        gates=("kept as given",),
+    )
+    def kept(_: Any) -> Iterator[Requirement]:
+        yield requirement("fix", "done", "done")
+        yield requirement("kept as given", "8080", "80")
+
+    result = run_check("99", kept, reader=None)  # type: ignore[arg-type]
+    assert (result.status, result.points, result.max_points) == (Status.FAILED, 0.0, 2.0)

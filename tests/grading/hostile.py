@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import copy
 import json
+import socket
+import subprocess
+import tempfile
 import textwrap
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -181,9 +185,110 @@ for path in ("/moto-api/reset", "/moto-api/reset-auth", "/moto-api/data.json",
             pass
 """
 
+# From inside the box, every management route of its server, each with the headers a
+# submission might try: refused by the guard (403 with its header), or named. The cell
+# raises with what it saw, and the grade's feedback carries that line out of the box.
+MANAGEMENT_ROUTES = (
+    "/moto-api/reset",
+    "/moto-api/reset-auth",
+    "/moto-api/seed?a=7",
+    "/moto-api/data.json",
+    "/moto-api/state-manager/set-transition",
+    "/moto-api/state-manager/unset-transition",
+    "/moto-api/recorder/start-recording",
+    "/moto-api/config",
+    "/MOTO-API/reset",
+    "//moto-api/reset",
+    "/moto%2Dapi/reset",
+    "/ecs-learn/ext/scaling",
+    "/ecs-learn/runtime/reset",
+    "/ecs-learn/runtime/advance/../../ext/scaling",
+)
+MANAGEMENT_HEADERS = (
+    {},
+    {"x-moto-account-id": "000000000000"},
+    {"Host": "motoapi.amazonaws.com"},
+    {"x-ecs-learn-token": "0123456789abcdef0123456789abcdef"},
+)
+MANAGEMENT_TRIES = len(MANAGEMENT_ROUTES) * len(MANAGEMENT_HEADERS) + 1  # and Host on "/"
+
+MANAGEMENT_PROBE = """
+import json, os, urllib.error, urllib.request
+endpoint = os.environ["ECS_LEARN_ENDPOINT"]
+tries = [(r, h) for r in ROUTES for h in HEADERS] + [("/", {"Host": "motoapi.amazonaws.com"})]
+refused, answered = 0, []
+for route, headers in tries:
+    request = urllib.request.Request(endpoint + route, data=b"{}", headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            answered.append(f"{route} {answer.status}")
+    except urllib.error.HTTPError as exc:
+        if exc.code == 403 and exc.headers.get("x-ecs-learn-refused") == "management":
+            refused += 1
+        else:
+            answered.append(f"{route} {exc.code}")
+    except OSError as exc:
+        answered.append(f"{route} {type(exc).__name__}")
+raise RuntimeError("PROBE-MANAGEMENT " + json.dumps({"refused": refused, "answered": answered[:4]}))
+"""
+
+# From inside the box: which loopback ports answer (beyond the kernel's own channels) and
+# whose they are, what the machine's other addresses say, and which slot door sockets
+# can be seen (and whether one lets it in).
+NETWORK_PROBE = """
+import errno, glob, json, socket
+from ipykernel.connect import get_connection_info
+info = get_connection_info(unpack=True)
+kernel = {info[k] for k in ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")}
+listening = []
+for port in range(1, 65536):
+    s = socket.socket()
+    try:  # (a connect to a free port can meet itself: that is no listener)
+        if s.connect_ex(("127.0.0.1", port)) == 0 and s.getsockname()[1] != port:
+            listening.append(port)
+    finally:
+        s.close()
+others = {}
+for host in HOSTS:
+    if host != "127.0.0.1":
+        s = socket.socket()
+        s.settimeout(2)
+        others[host] = errno.errorcode.get(s.connect_ex((host, PORT)), "connected")
+        s.close()
+doors = {}
+for path in glob.glob(f"{TMP}/ecs-learn-grade-*/slot-*/server/door.sock"):
+    s = socket.socket(socket.AF_UNIX)
+    try:
+        s.connect(path)
+        doors[path] = "connected"
+    except OSError as exc:
+        doors[path] = errno.errorcode.get(exc.errno or 0, "refused")
+    finally:
+        s.close()
+uids = {}  # who listens (this namespace's table: the box's own sockets only)
+for name in ("/proc/net/tcp", "/proc/net/tcp6"):
+    with open(name) as table:
+        for row in list(table)[1:]:
+            fields = row.split()
+            if fields[3] == "0A":  # LISTEN
+                uids[int(fields[1].rsplit(":", 1)[1], 16)] = int(fields[7])
+open_ports = sorted(set(listening) - kernel)
+seen = {"open": {p: uids.get(p) for p in open_ports}, "others": others, "doors": doors}
+raise RuntimeError("PROBE-NETWORK " + json.dumps(seen))
+"""
+
+
+def probe_cells(hosts: list[str], port: int) -> tuple[str, str]:
+    """The two probe cells, with what they target written in (the pools' folders are in
+    the grader's temporary folder)."""
+    management = f"ROUTES = {MANAGEMENT_ROUTES!r}\nHEADERS = {MANAGEMENT_HEADERS!r}\n"
+    network = f"HOSTS = {hosts!r}\nPORT = {port}\nTMP = {tempfile.gettempdir()!r}\n"
+    return management + MANAGEMENT_PROBE, network + NETWORK_PROBE
+
 
 def cases(folder: Path, listener: tuple[list[str], int], protected: list[str]) -> list[Case]:
     hosts, port = listener
+    management, network = probe_cells(hosts, port)
     return [
         Case("correct", lambda _: solution(), FULL),
         Case("dash", lambda _: solution(), FULL, file="-x.ipynb"),
@@ -262,7 +367,15 @@ def cases(folder: Path, listener: tuple[list[str], int], protected: list[str]) -
             {**FULL, "ec2-task": FULL["ec2-task"] - 0.25},
             ("ec2-task: container memory: expected 256, found 128",),
         ),
-        Case("probe", lambda _: append(solution(), PROBE.format(hosts=hosts, port=port)), FULL),
+        Case(
+            "probe",
+            lambda _: append(
+                append(append(solution(), PROBE.format(hosts=hosts, port=port)), management),
+                network,
+            ),
+            FULL,  # the account still holds all it built: nothing reset it
+            ("PROBE-MANAGEMENT", "PROBE-NETWORK"),
+        ),
         Case(
             "nbformat3",
             lambda _: json.dumps(
@@ -306,3 +419,40 @@ def other_kernel() -> Notebook:
         "language": "python",
     }
     return nb
+
+
+class Listener:
+    """A TCP port on every address of the grader's namespace that records who arrives."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("0.0.0.0", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.arrivals: list[bytes] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            conn.settimeout(2)
+            try:
+                self.arrivals.append(conn.recv(100))
+            except OSError:
+                self.arrivals.append(b"")
+            conn.close()
+
+
+def addresses() -> list[str]:
+    """Loopback (the grader's: another submission's server would be there) and every other
+    IPv4 address this machine has in this namespace."""
+    found = ["127.0.0.1"]
+    try:
+        out = subprocess.run(["ip", "-4", "-o", "addr"], capture_output=True, text=True).stdout
+        found += [line.split()[3].split("/")[0] for line in out.splitlines() if " lo " not in line]
+    except OSError:
+        pass
+    return found

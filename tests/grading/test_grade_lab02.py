@@ -45,17 +45,19 @@ def test_a_correct_submission_gets_every_point(graded: dict) -> None:  # type: i
 
 def test_a_partly_wrong_submission_loses_exactly_the_wrong_checks(graded: dict) -> None:  # type: ignore[type-arg]
     row = graded["partly"]
-    assert row["checks"] == {
-        "repository": 2,
-        "image-pushed": 2,
-        "pull-role": 0,
-        "pull-by-tag": 3,
-        "pull-by-digest": 3,
-        "immutable-tag": 2,
-        "lifecycle-policy": 3,
-        "repair-pull": 0,
-    }
-    assert row["points"] == 15
+    assert row["checks"] == pytest.approx(
+        {
+            "repository": 2,
+            "image-pushed": 2,
+            "pull-role": 1.5,  # all but "trusted by" (0.5): partial credit per requirement
+            "pull-by-tag": 3,
+            "pull-by-digest": 3,
+            "immutable-tag": 2,
+            "lifecycle-policy": 3,
+            "repair-pull": 0,
+        }
+    )
+    assert row["points"] == pytest.approx(16.5)
     text = " ".join(row["feedback"])
     assert "trusted by: expected ecs-tasks.amazonaws.com, found ec2.amazonaws.com" in text
     assert "CannotPullContainerError" in text or "latest" in text

@@ -44,18 +44,20 @@ def test_a_correct_submission_gets_every_point(graded: dict) -> None:  # type: i
 
 def test_a_partly_wrong_submission_loses_what_depends_on_the_mistakes(graded: dict) -> None:  # type: ignore[type-arg]
     row = graded["partly"]
-    assert row["checks"] == {
-        "nfs-security-groups": 2,
-        "file-system": 0,
-        "access-point": 2,
-        "efs-task-definition": 3,
-        "shared-service": 0,  # the task in us-east-1b cannot mount
-        "ec2-task-definition": 2,
-        "ec2-efs-tasks": 0,  # the task on the instance in us-east-1b cannot mount either
-        "repair-mount": 3,
-        "repair-definition": 0,
-    }
-    assert row["points"] == 12
+    assert row["checks"] == pytest.approx(
+        {
+            "nfs-security-groups": 2,
+            "file-system": 2.1,  # less us-east-1b's mount target (0.5) and its groups (0.4)
+            "access-point": 2,
+            "efs-task-definition": 3,
+            "shared-service": 1.9,  # the task in us-east-1b cannot mount: 2 tasks, 2 AZs lost
+            "ec2-task-definition": 2,
+            "ec2-efs-tasks": 1.1,  # one task runs (us-east-1a): the rule there, its file system
+            "repair-mount": 3,
+            "repair-definition": 0,
+        }
+    )
+    assert row["points"] == pytest.approx(17.1)
     text = " ".join(row["feedback"])
     assert "mount target in us-east-1b: expected exists, found us-east-1a" in text
     assert "ResourceInitializationError" in text

@@ -43,19 +43,21 @@ def test_a_correct_submission_gets_every_point(graded: dict) -> None:  # type: i
 
 def test_a_partly_wrong_submission_loses_exactly_the_wrong_checks(graded: dict) -> None:  # type: ignore[type-arg]
     row = graded["partly"]
-    assert row["checks"] == {
-        "cluster-role": 2,
-        "cluster": 2,
-        "node-role": 0,
-        "nodegroup": 3,
-        "pod-execution-role": 2,
-        "fargate-profile": 3,
-        "pod-placement": 3,
-        "storage-drivers": 0,
-        "ecr-images": 2,
-        "repair-profile": 0,
-    }
-    assert row["points"] == 17
+    assert row["checks"] == pytest.approx(
+        {
+            "cluster-role": 2,
+            "cluster": 2,
+            "node-role": 1.5,  # the trust (0.5) wrong, the three policies right
+            "nodegroup": 3,
+            "pod-execution-role": 2,
+            "fargate-profile": 3,
+            "pod-placement": 3,
+            "storage-drivers": 1.5,  # one workload of four wrong
+            "ecr-images": 2,
+            "repair-profile": 0,
+        }
+    )
+    assert row["points"] == pytest.approx(20)
     text = " ".join(row["feedback"])
     assert "trusted by: expected ec2.amazonaws.com, found ecs-tasks.amazonaws.com" in text
     assert "expected aws-efs-csi-driver, found aws-ebs-csi-driver" in text

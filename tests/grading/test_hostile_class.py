@@ -1,15 +1,13 @@
 """A hostile, broken class graded in one batch: every grade as expected, with its reason;
 the same grades again from two shards merged; nobody reached anything but their own
-account; and no process a submission started is alive afterwards."""
+account, nor reset it; and no process a submission started is alive afterwards."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import socket
-import subprocess
-import threading
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,50 +18,22 @@ from ecs_learn.grading.isolation import capabilities
 from ecs_learn.grading.notebooks import write_notebook
 from ecs_learn.grading.pool import BASE_UID
 from ecs_learn.grading.report import write_json
+from ecs_learn.grading.run import RELAY_PORT
 from ecs_learn.grading.shard import in_shard, merge_results
-from tests.grading.hostile import LAB, Case, cases
+from tests.grading.hostile import (
+    FULL,
+    LAB,
+    MANAGEMENT_TRIES,
+    Case,
+    Listener,
+    addresses,
+    cases,
+)
 
 pytestmark = pytest.mark.skipif(
     not capabilities().namespaced,
     reason=f"needs a box with namespaces (root and unshare): {capabilities().why}",
 )
-
-
-class Listener:
-    """A TCP port on every address of the grader's namespace that records who arrives."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("0.0.0.0", 0))
-        self.sock.listen(16)
-        self.port = self.sock.getsockname()[1]
-        self.arrivals: list[bytes] = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            conn.settimeout(2)
-            try:
-                self.arrivals.append(conn.recv(100))
-            except OSError:
-                self.arrivals.append(b"")
-            conn.close()
-
-
-def _addresses() -> list[str]:
-    """Loopback (the grader's: another submission's server would be there) and every other
-    IPv4 address this machine has in this namespace."""
-    found = ["127.0.0.1"]
-    try:
-        out = subprocess.run(["ip", "-4", "-o", "addr"], capture_output=True, text=True).stdout
-        found += [line.split()[3].split("/")[0] for line in out.splitlines() if " lo " not in line]
-    except OSError:
-        pass
-    return found
 
 
 def _slot_processes() -> list[str]:
@@ -86,7 +56,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object
     outputs = tmp_path_factory.mktemp("out")
     listener = Listener()
     protected = [str(folder / "correct.ipynb"), str(outputs / "grades.csv")]
-    corpus = cases(folder, (_addresses(), listener.port), protected)
+    corpus = cases(folder, (addresses(), listener.port), protected)
     for case in corpus:
         content = case.build(folder)
         if isinstance(content, str):
@@ -103,7 +73,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object
     for k in (1, 2):
         part = [p for p in paths if in_shard(p, k, 2)]
         results = grade_paths(part, LAB, jobs=2, **options)  # type: ignore[arg-type]
-        write_json(results, LAB, outputs / f"shard-{k}.json")
+        write_json(results, LAB, outputs / f"shard-{k}.json", (k, 2))
         shards.append(outputs / f"shard-{k}.json")
     yield {
         "cases": corpus,
@@ -157,3 +127,41 @@ def test_no_submission_reached_anything_but_its_own_account(batch: dict) -> None
     assert (batch["outputs"] / "grades.csv").read_text() == "instructor's\n"
     assert not any(p.name in ("yaml.py", "boto3.py") for p in folder.iterdir())
     assert json.loads(json.dumps(batch["first"]["probe"].checks))  # graded from its account
+
+
+def _probe(batch: dict, tag: str) -> dict:  # type: ignore[type-arg]
+    """What a probe cell saw inside its box: the JSON its error carried into the feedback."""
+    lines = [f for f in batch["first"]["probe"].feedback if f"RuntimeError: {tag} " in f]
+    assert len(lines) == 1, batch["first"]["probe"].feedback
+    found: dict = json.loads(lines[0].split(f"{tag} ", 1)[1])  # type: ignore[type-arg]
+    return found
+
+
+def test_a_submission_cannot_reset_its_own_account(batch: dict) -> None:  # type: ignore[type-arg]
+    """From its kernel, after building everything: moto's reset, reset-auth, seed, data,
+    state manager, recorder and config, ecs-learn's scaling and runtime owner paths, each
+    with an account header, the motoapi host or a guessed token — all refused by the guard;
+    and the checks, run afterwards, find everything it built (full marks)."""
+    assert _probe(batch, "PROBE-MANAGEMENT") == {"refused": MANAGEMENT_TRIES, "answered": []}
+    assert batch["first"]["probe"].checks == FULL
+
+
+def test_from_its_box_a_submission_sees_no_other_server_nor_address(batch: dict) -> None:  # type: ignore[type-arg]
+    """Every port of the box's loopback scanned: the only listener not the box's own user's
+    is the relay to its own server (another slot's server, root's, would be another). The
+    machine's other addresses have no route at all, and no slot's door can be seen."""
+    seen = _probe(batch, "PROBE-NETWORK")
+    owners = {int(port): uid for port, uid in seen["open"].items()}
+    assert {port for port, uid in owners.items() if uid == 0} == {RELAY_PORT}
+    assert all(uid >= BASE_UID for port, uid in owners.items() if port != RELAY_PORT), owners
+    # (no other address where the suite runs in a loopback-only namespace: then {} == {})
+    assert seen["others"] == dict.fromkeys(addresses()[1:], "ENETUNREACH")
+    assert "connected" not in seen["doors"].values()
+    if tempfile.gettempdir().startswith("/tmp/") or tempfile.gettempdir() == "/tmp":
+        assert seen["doors"] == {}  # the box's /tmp is its own
+
+
+def test_every_grade_names_the_isolation_its_box_had(batch: dict) -> None:  # type: ignore[type-arg]
+    levels = {r.student: r.isolation for r in batch["first_list"]}
+    assert levels.pop("nbformat3") == levels.pop("not_a_notebook") == ""  # nothing ran
+    assert set(levels.values()) == {"namespaced"}

@@ -183,3 +183,58 @@ def test_lifecycle_policy_preview_through_boto3(sandbox: Any) -> None:
     assert preview["summary"]["expiringImageTotalCount"] == 2
     assert {r["action"]["type"] for r in preview["previewResults"]} == {"EXPIRE"}
     assert {r["appliedRulePriority"] for r in preview["previewResults"]} == {1}
+
+
+def test_the_preview_is_evaluated_by_the_runtime_through_the_sandbox_seam(sandbox: Any) -> None:
+    """The sandbox answers GetLifecyclePolicyPreview with the evaluator the runtime registered
+    when it attached (the sandbox never imports the runtime); without one, a clear error."""
+    import json
+
+    from botocore.exceptions import ClientError
+
+    from ecs_learn.runtime import lifecycle
+    from ecs_learn.sandbox import moto_ext_scaling
+
+    ecr = sandbox.client("ecr")
+    ecr.create_repository(repositoryName="api")
+    manifest = json.dumps(
+        {
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+            "layers": [{"digest": "sha256:" + "7" * 64, "size": 1}],
+        }
+    )
+    ecr.put_image(repositoryName="api", imageManifest=manifest, imageTag="v1")
+    keep_none = {
+        "rules": [
+            {
+                "rulePriority": 1,
+                "selection": {
+                    "tagStatus": "any",
+                    "countType": "imageCountMoreThan",
+                    "countNumber": 1,
+                },
+                "action": {"type": "expire"},
+            }
+        ]
+    }
+    ecr.start_lifecycle_policy_preview(
+        repositoryName="api", lifecyclePolicyText=json.dumps(keep_none)
+    )
+    calls: list[str] = []
+
+    def spy(text: str, images: Any, now: Any) -> dict[str, Any]:
+        calls.append(text)
+        return lifecycle.preview(text, images, now)
+
+    try:
+        moto_ext_scaling.set_lifecycle_evaluator(spy)
+        assert ecr.get_lifecycle_policy_preview(repositoryName="api")["status"] == "COMPLETE"
+        assert calls == [json.dumps(keep_none)]
+        moto_ext_scaling.set_lifecycle_evaluator(None)
+        with pytest.raises(ClientError) as caught:
+            ecr.get_lifecycle_policy_preview(repositoryName="api")
+        assert caught.value.response["Error"]["Code"] == "ServerException"
+        assert "evaluated by the runtime" in caught.value.response["Error"]["Message"]
+    finally:
+        moto_ext_scaling.set_lifecycle_evaluator(lifecycle.preview)
