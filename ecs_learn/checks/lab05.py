@@ -760,10 +760,10 @@ def _run_tasks(aws: AccountReader, status: str) -> list[dict[str, Any]]:
     "ec2-efs-tasks",
     title="The EC2 task definition runs on container instances in two AZs, with EFS mounted",
     points={
-        "container instances' security groups": 0.2,
+        "container instances' security groups": 0,  # the given cell's: worth nothing itself
         "mount target security group in us-east-1a": 0.5,
         "mount target security group in us-east-1b": 0.5,
-        f"running {EC2_FAMILY} tasks on container instances": 1.0,
+        f"running {EC2_FAMILY} tasks on container instances": 1.2,
         "AZs of those tasks": 0.4,
         "file system mounted by those tasks": 0.4,
     },

@@ -106,6 +106,7 @@ def test_ec2_tasks_stop_when_the_mount_targets_do_not_allow_the_instances(
     assert wrong["running uploads-ec2 tasks on container instances"] == ("2", "0")
     assert "mount.nfs4: Connection timed out" in wrong["stoppedReason"][1]
     assert "uploads-instances" in LAB.run("ec2-efs-tasks", reader).hint
+    assert LAB.run("ec2-efs-tasks", reader).points == 0  # the given instances earn nothing
     assert LAB.run("ec2-task-definition", reader).passed  # the definition itself is right
 
 
