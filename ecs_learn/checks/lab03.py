@@ -370,6 +370,12 @@ def _healthy(aws: AccountReader, tg: dict[str, Any], tg_name: str, desired: int)
         hint=(
             "Target.Timeout: the health check cannot connect (a security group rule, the port)"
             if "Target.Timeout" in reasons
+            else "these targets just registered and the ones before them were replaced: the "
+            "service's events say why; rt.advance(seconds=30), then read describe_target_health's "
+            "Reason"
+            if current
+            and len(health) - len(current) > len(current)  # replaced again and again
+            and {h["TargetHealth"]["State"] for h in current} == {"initial"}
             else "move the clock (rt.advance) so the health checks run"
             if states and set(states) <= {"initial", "healthy"}
             else "the service registers its tasks once they run"
