@@ -10,7 +10,7 @@ Any lab works: the latency is its first check after its setup and first exercise
 capstone: ``images``), the grading ratio its whole instructor notebook (lab 08: the runtime's
 services, scaling and a 20-minute load test, in the kernel against the grader's moto server).
 
-Run:  .venv/bin/python benchmarks/lab_bench.py [--runs 3] [--lab 01 | --lab 08 | --lab all]
+Run:  .venv/bin/python benchmarks/lab_bench.py [--runs 3] [--lab 01 | --lab 03,04,06 | --lab 08 | --lab all]
 """
 
 from __future__ import annotations
@@ -122,9 +122,9 @@ def grading_ratio(lab: Lab, runs: int) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--lab", default="01", help="a lab id, or 'all'")
+    parser.add_argument("--lab", default="01", help="a lab id, ids with commas, or 'all'")
     args = parser.parse_args()
-    labs = list_labs() if args.lab == "all" else [get_lab(args.lab)]
+    labs = list_labs() if args.lab == "all" else [get_lab(i) for i in args.lab.split(",")]
     for lab in labs:
         inside, round_trip = check_latency(lab)
         print(

@@ -354,19 +354,28 @@ def _healthy(aws: AccountReader, tg: dict[str, Any], tg_name: str, desired: int)
     health = _health(aws, tg)
     states = sorted(h["TargetHealth"]["State"] for h in health)
     reasons = sorted({h["TargetHealth"].get("Reason", "") for h in health} - {""})
+    current = [h for h in health if h["TargetHealth"]["State"] != "draining"]
+    shown = [
+        f"{h['Target']['Id']}:{h['Target'].get('Port')} {h['TargetHealth']['State']}"
+        + (f" ({h['TargetHealth']['Reason']})" if h["TargetHealth"].get("Reason") else "")
+        for h in current
+    ]
+    if len(current) < len(health):  # stopped tasks' targets: they say nothing of the cause
+        shown.append(f"and {len(health) - len(current)} draining")
     return requirement(
         f"healthy targets in {tg_name}",
         f"{desired} healthy",
-        [
-            f"{h['Target']['Id']}:{h['Target'].get('Port')} {h['TargetHealth']['State']}"
-            + (f" ({h['TargetHealth']['Reason']})" if h["TargetHealth"].get("Reason") else "")
-            for h in health
-        ]
-        or None,
+        shown or None,
         ok=states.count("healthy") >= desired and "unhealthy" not in states,
         hint=(
             "Target.Timeout: the health check cannot connect (a security group rule, the port)"
             if "Target.Timeout" in reasons
+            else "these targets just registered and the ones before them were replaced: the "
+            "service's events say why; rt.advance(seconds=30), then read describe_target_health's "
+            "Reason"
+            if current
+            and len(health) - len(current) > len(current)  # replaced again and again
+            and {h["TargetHealth"]["State"] for h in current} == {"initial"}
             else "move the clock (rt.advance) so the health checks run"
             if states and set(states) <= {"initial", "healthy"}
             else "the service registers its tasks once they run"

@@ -1,5 +1,6 @@
 """Lab 05 — EFS volumes: NFS security groups, a file system with mount targets, an access
-point, EFS task definitions (Fargate and EC2), two tasks sharing it across AZs, two repairs.
+point, EFS task definitions (Fargate and EC2), tasks sharing it across AZs on Fargate and on
+EC2 container instances, two repairs.
 
 Each check reads the account through describe/list/get calls only. Where the runtime acts
 (tasks start, or stop because they cannot mount), the checks judge what ECS then reports:
@@ -14,7 +15,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from ecs_learn.checks import lookup
-from ecs_learn.checks.owns import AccessPoint, Owns, Service
+from ecs_learn.checks.owns import AccessPoint, Owns, Service, Tasks
 from ecs_learn.checks.reader import AccountReader
 from ecs_learn.checks.realism import AWS_ACCEPTS, aws_accepts, rejections
 from ecs_learn.checks.registry import Judged, check, judged, requirement
@@ -34,6 +35,8 @@ TASK_ROLE = "uploads-task-role"
 VOLUME = "uploads"
 CONTAINER_PATH = "/mnt/uploads"
 NFS = 2049
+INSTANCE_SG = "uploads-instances"
+EC2_FAMILY = "uploads-ec2"
 REPORTS_FS_TOKEN = "reports-data"
 REPORTS_SG = "reports-tasks"
 BUSYBOX = "public.ecr.aws/docker/library/busybox:stable"
@@ -733,6 +736,101 @@ def _mount_reach(
     )
 
 
+def _instance_groups(aws: AccountReader) -> list[str]:
+    """Security group ids of the EC2 instances behind the cluster's container instances."""
+    arns = aws.ecs.list_container_instances(cluster=CLUSTER)["containerInstanceArns"]
+    if not arns:
+        return []
+    found = aws.ecs.describe_container_instances(cluster=CLUSTER, containerInstances=arns)
+    ids = [str(c["ec2InstanceId"]) for c in found["containerInstances"]]
+    reservations = aws.ec2.describe_instances(InstanceIds=ids)["Reservations"]
+    return sorted(
+        {g["GroupId"] for r in reservations for i in r["Instances"] for g in i["SecurityGroups"]}
+    )
+
+
+def _run_tasks(aws: AccountReader, status: str) -> list[dict[str, Any]]:
+    arns = aws.ecs.list_tasks(cluster=CLUSTER, family=EC2_FAMILY, desiredStatus=status)["taskArns"]
+    if not arns:
+        return []
+    return [dict(t) for t in aws.ecs.describe_tasks(cluster=CLUSTER, tasks=arns[:100])["tasks"]]
+
+
+@check(
+    "ec2-efs-tasks",
+    title="The EC2 task definition runs on container instances in two AZs, with EFS mounted",
+    points={
+        "container instances' security groups": 0,  # the given cell's: worth nothing itself
+        "mount target security group in us-east-1a": 0.5,
+        "mount target security group in us-east-1b": 0.5,
+        f"running {EC2_FAMILY} tasks on container instances": 1.2,
+        "AZs of those tasks": 0.4,
+        "file system mounted by those tasks": 0.4,
+    },
+    hint=(
+        f"With bridge networking the NFS connection comes from the instance: let the mount "
+        f"targets' group {MOUNT_SG!r} allow TCP {NFS} from {INSTANCE_SG!r}. Then run_task "
+        f"'{EC2_FAMILY}' on cluster '{CLUSTER}' with launchType 'EC2', count 2 and the "
+        "placementStrategy spread over attribute:ecs.availability-zone. If tasks stop, read "
+        "their stoppedReason."
+    ),
+    owns=Owns(tasks=(Tasks(CLUSTER, EC2_FAMILY),)),
+)
+def ec2_efs_tasks(aws: AccountReader) -> Iterator[Requirement | Judged]:
+    fs = _file_system(aws, FS_TOKEN)
+    instances = _security_group(aws, INSTANCE_SG)
+    if fs is None or instances is None:
+        yield _missing(
+            f"file system {FS_TOKEN} and security group {INSTANCE_SG}", "created (exercises 2, 6)"
+        )
+        return
+    yield requirement(
+        "container instances' security groups",
+        f"include {INSTANCE_SG}",
+        _group_names(aws, _instance_groups(aws)) or None,
+        ok=instances["GroupId"] in _instance_groups(aws),
+    )
+    yield judged(f"{EC2_FAMILY} tasks in {CLUSTER} on file system {fs['FileSystemId']}")
+    targets = sorted(
+        _mount_targets(aws, fs["FileSystemId"]), key=lambda t: str(t.get("AvailabilityZoneName"))
+    )
+    for target in targets:
+        if target.get("AvailabilityZoneName") not in SERVICE_AZS:
+            continue
+        req = _nfs_requirement(
+            aws, _mount_target_groups(aws, target), instances["GroupId"], INSTANCE_SG
+        )
+        yield requirement(
+            f"{req.label} in {target.get('AvailabilityZoneName')}", req.expected, req.found, req.ok
+        )
+    running = [t for t in _run_tasks(aws, "RUNNING") if t.get("lastStatus") == "RUNNING"]
+    on_ec2 = [t for t in running if t.get("launchType") == "EC2" and t.get("containerInstanceArn")]
+    yield requirement(
+        f"running {EC2_FAMILY} tasks on container instances", 2, len(on_ec2), ok=len(on_ec2) >= 2
+    )
+    zones = sorted({str(t.get("availabilityZone")) for t in on_ec2})
+    yield requirement("AZs of those tasks", "two different AZs", zones or None, ok=len(zones) >= 2)
+    mounted = set()
+    for arn in sorted({str(t.get("taskDefinitionArn")) for t in on_ec2}):
+        td = aws.ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
+        efs = _efs_volume(td, VOLUME) or {}
+        mounted.add(str(efs.get("fileSystemId")))
+    yield requirement(
+        "file system mounted by those tasks",
+        fs["FileSystemId"],
+        sorted(mounted) or None,
+        ok=mounted == {fs["FileSystemId"]},
+    )
+    if len(on_ec2) < 2:
+        stopped = [
+            t for t in _run_tasks(aws, "STOPPED") if t.get("stopCode") == "TaskFailedToStart"
+        ]
+        if stopped:
+            yield requirement(
+                "stoppedReason", "no failed starts", stopped[-1].get("stoppedReason"), ok=False
+            )
+
+
 @check(
     "repair-mount",
     gates=("reports volume",),
@@ -873,6 +971,7 @@ CHECKS = (
     efs_task_definition,
     shared_service,
     ec2_task_definition,
+    ec2_efs_tasks,
     repair_mount,
     repair_definition,
 )

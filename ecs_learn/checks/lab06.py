@@ -1,5 +1,7 @@
 """Lab 06 — service auto scaling: a scalable target, target tracking on CPU and on requests per
-target, step scaling on an alarm, scheduled actions, a repair, and predictions.
+target, step scaling on an alarm, scheduled actions, a repair, predictions, and the two layers
+on EC2 (the service's tasks and, through a capacity provider with managed scaling, the
+instances of an Auto Scaling group).
 
 Each check reads the account through describe/list/get calls only. The behaviour checks and the
 prediction checks replay the lab's day of load (:data:`DAY_OF_LOAD`, data of this lab, not an
@@ -18,7 +20,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from ecs_learn.checks.owns import Owns, ScalingPart
+from ecs_learn.checks.owns import Owns, ScalingPart, Service
 from ecs_learn.checks.reader import AccountReader
 from ecs_learn.checks.realism import AWS_ACCEPTS, aws_accepts, rejections
 from ecs_learn.checks.registry import Judged, check, judged, requirement
@@ -699,6 +701,158 @@ def predict_peak(aws: AccountReader) -> Iterator[Requirement | Judged]:
     )
 
 
+# -- exercise 9: the two layers on EC2 -------------------------------------------------------
+EC2_CLUSTER, EC2_SERVICE, EC2_PROVIDER = "lab-ec2", "web-ec2", "lab06-ec2"
+EC2_RESOURCE_ID = f"service/{EC2_CLUSTER}/{EC2_SERVICE}"
+EC2_PER_INSTANCE = 2  # web-ec2 takes 1 vCPU of a t3.medium's 2
+
+
+def _ec2_scaling(aws: AccountReader) -> Iterator[Requirement]:
+    aas = aws.client("application-autoscaling")
+    found = aas.describe_scalable_targets(
+        ServiceNamespace="ecs", ResourceIds=[EC2_RESOURCE_ID], ScalableDimension=DIMENSION
+    )["ScalableTargets"]
+    target = found[0] if found else {}
+    yield requirement(
+        f"{EC2_RESOURCE_ID} Min/MaxCapacity",
+        "2..10",
+        f"{target['MinCapacity']}..{target['MaxCapacity']}" if target else None,
+    )
+    policies = _pages(
+        aas,
+        "describe_scaling_policies",
+        "ScalingPolicies",
+        ServiceNamespace="ecs",
+        ResourceId=EC2_RESOURCE_ID,
+    )
+    cpu = [
+        f"{p['PolicyName']}: {_tracking(p).get('TargetValue')}"
+        for p in policies
+        if _metric_type(p) == "ECSServiceAverageCPUUtilization"
+    ]
+    yield requirement(
+        f"{EC2_RESOURCE_ID} CPU target tracking",
+        "a policy holding ECSServiceAverageCPUUtilization at 50",
+        cpu or None,
+        ok=any(c.endswith(": 50.0") or c.endswith(": 50") for c in cpu),
+    )
+
+
+@check(
+    "ec2-two-layers",
+    title="On EC2: auto scaling adds tasks, managed scaling adds the instances they need",
+    points={
+        f"{EC2_PROVIDER} group": 0.25,
+        f"{EC2_PROVIDER} managed scaling": 0.5,
+        f"cluster {EC2_CLUSTER} capacity providers": 0.25,
+        f"{EC2_SERVICE} capacityProviderStrategy": 0.5,
+        f"{EC2_RESOURCE_ID} Min/MaxCapacity": 0.25,
+        f"{EC2_RESOURCE_ID} CPU target tracking": 0.5,
+        f"{EC2_SERVICE} desiredCount": 0.5,
+        f"{EC2_SERVICE} running, waiting for an instance": 0.5,
+        f"{EC2_PROVIDER} instances": 0.5,
+        f"{EC2_SERVICE} tasks on the group's instances": 0.25,
+    },
+    hint=(
+        f"Capacity provider {EC2_PROVIDER!r} on the group {EC2_PROVIDER!r} with managedScaling "
+        f"ENABLED and targetCapacity 100, in cluster {EC2_CLUSTER!r}'s providers; service "
+        f"{EC2_SERVICE!r} (2 tasks) with capacityProviderStrategy [{{'capacityProvider': "
+        f"{EC2_PROVIDER!r}, 'weight': 1}}]; scalable target {EC2_RESOURCE_ID} 2..10 with a CPU "
+        "target tracking policy at 50. Then run the cell that offers the load and advances "
+        "the clock."
+    ),
+    owns=Owns(
+        scaling_policies=(ScalingPart(EC2_RESOURCE_ID, "cpu-50"),),
+        scalable_targets=(EC2_RESOURCE_ID,),
+        services=(Service(EC2_CLUSTER, EC2_SERVICE),),
+        capacity_providers=(EC2_PROVIDER,),
+    ),
+)
+def ec2_two_layers(aws: AccountReader) -> Iterator[Requirement | Judged]:
+    yield judged(f"service {EC2_SERVICE} on capacity provider {EC2_PROVIDER}")
+    ecs = aws.ecs
+    try:
+        providers = ecs.describe_capacity_providers(capacityProviders=[EC2_PROVIDER])[
+            "capacityProviders"
+        ]
+    except ClientError:
+        providers = []
+    settings = (providers[0].get("autoScalingGroupProvider") or {}) if providers else {}
+    managed = settings.get("managedScaling") or {}
+    yield requirement(
+        f"{EC2_PROVIDER} group",
+        EC2_PROVIDER,
+        str(settings.get("autoScalingGroupArn", "")).rsplit("/", 1)[-1] or None,
+    )
+    yield requirement(
+        f"{EC2_PROVIDER} managed scaling",
+        "ENABLED, targetCapacity 100",
+        f"{managed.get('status')}, targetCapacity {managed.get('targetCapacity')}"
+        if managed
+        else None,
+    )
+    clusters = ecs.describe_clusters(clusters=[EC2_CLUSTER])["clusters"]
+    attached = list(clusters[0].get("capacityProviders") or []) if clusters else []
+    yield requirement(
+        f"cluster {EC2_CLUSTER} capacity providers",
+        f"include {EC2_PROVIDER}",
+        attached or None,
+        ok=EC2_PROVIDER in attached,
+    )
+    try:
+        found = ecs.describe_services(cluster=EC2_CLUSTER, services=[EC2_SERVICE])["services"]
+    except ClientError:  # no cluster lab-ec2 yet
+        found = []
+    service = next((s for s in found if s.get("status") == "ACTIVE"), None)
+    if service is None:
+        yield _missing(f"service {EC2_SERVICE} in {EC2_CLUSTER}", "created")
+        return
+    strategy = [
+        str(s.get("capacityProvider")) for s in service.get("capacityProviderStrategy") or []
+    ]
+    yield requirement(f"{EC2_SERVICE} capacityProviderStrategy", [EC2_PROVIDER], strategy or None)
+    yield from _ec2_scaling(aws)
+    desired, running = int(service["desiredCount"]), int(service["runningCount"])
+    yield requirement(
+        f"{EC2_SERVICE} desiredCount", "raised above 2 by the policy", desired, ok=desired > 2
+    )
+    yield requirement(
+        f"{EC2_SERVICE} running, waiting for an instance",
+        f"{desired} running, 0 waiting",
+        f"{running} running, {service['pendingCount']} waiting",
+        ok=running == desired and service["pendingCount"] == 0,
+    )
+    groups = aws.autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[EC2_PROVIDER])[
+        "AutoScalingGroups"
+    ]
+    members = {i["InstanceId"] for i in groups[0]["Instances"]} if groups else set()
+    needed = -(-running // EC2_PER_INSTANCE)
+    yield requirement(
+        f"{EC2_PROVIDER} instances",
+        f"grown by managed scaling to {needed} or more",
+        len(members),
+        ok=len(members) >= max(needed, 2),
+    )
+    arns = ecs.list_tasks(cluster=EC2_CLUSTER, serviceName=EC2_SERVICE, desiredStatus="RUNNING")[
+        "taskArns"
+    ]
+    tasks = ecs.describe_tasks(cluster=EC2_CLUSTER, tasks=arns[:100])["tasks"] if arns else []
+    hosts = {str(t.get("containerInstanceArn")) for t in tasks}
+    instances = []
+    if hosts - {"None"}:
+        described = ecs.describe_container_instances(
+            cluster=EC2_CLUSTER, containerInstances=sorted(hosts - {"None"})
+        )["containerInstances"]
+        instances = [str(c["ec2InstanceId"]) for c in described]
+    on_group = [i for i in instances if i in members]
+    yield requirement(
+        f"{EC2_SERVICE} tasks on the group's instances",
+        "all",
+        f"{len(on_group)} of {len(instances)} instances used",
+        ok=bool(tasks) and len(on_group) == len(instances) == len(hosts),
+    )
+
+
 CHECKS = (
     scalable_target,
     cpu_tracking,
@@ -708,4 +862,5 @@ CHECKS = (
     repair_scale_in,
     predict_1015,
     predict_peak,
+    ec2_two_layers,
 )

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ecs_learn.errors import EcsLearnError
+from ecs_learn.runtime.advanced import Advanced
 from ecs_learn.runtime.engine import Runtime
 from ecs_learn.runtime.placer import Placement, PlacementRequest, PlacementResult, Placer
 from ecs_learn.runtime.routing import Routed
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from ecs_learn.runtime.scaling.load import LoadShape
 
 __all__ = [
+    "Advanced",
     "NoRuntimeError",
     "Placement",
     "PlacementRequest",
@@ -163,8 +165,13 @@ def _endpoint(endpoint: str | None) -> str | None:
 
 def advance(
     *, hours: float = 0, minutes: float = 0, seconds: float = 0, endpoint: str | None = None
-) -> float:
-    """Move the virtual clock ahead and let everything due happen; returns elapsed seconds.
+) -> Advanced:
+    """Move the virtual clock ahead and let everything due happen.
+
+    Returns an :class:`Advanced`: the elapsed virtual seconds since the reset (it is that
+    float, as before), which also says how far the clock moved, to what time, and what
+    happened meanwhile (``.events``); a notebook shows it as ``advanced 5 min to 10:05 UTC;
+    3 events (...)``.
 
     ``endpoint``: a moto server on loopback (default: the active sandbox's, in server mode).
     """
@@ -177,7 +184,7 @@ def advance(
         return _local.advance(total)
     # a simulated day with auto scaling can take a while on a loaded machine
     answer = remote.call(where, "advance", {"seconds": total}, timeout=900)
-    return float(answer["elapsed"])
+    return Advanced.from_dict(answer)
 
 
 def now(endpoint: str | None = None) -> float:

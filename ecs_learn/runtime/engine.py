@@ -19,6 +19,7 @@ from typing import Any
 
 from ecs_learn.runtime import agent, events
 from ecs_learn.runtime.account import Account, every_task_arn
+from ecs_learn.runtime.advanced import Advanced
 from ecs_learn.runtime.asg import ManagedScaler
 from ecs_learn.runtime.deployments import DeploymentConfig
 from ecs_learn.runtime.ec2 import Ec2Placer
@@ -214,8 +215,13 @@ class Runtime:
                 moto_tasks[task["taskArn"]] = task
         return moto_tasks
 
-    def _scale(self, cluster: str, moto_tasks: dict[str, dict[str, Any]]) -> bool:
-        """Managed scaling for the providers whose tasks wait here; True if a group grew."""
+    def _scale(self, ecs: Any, cluster: str, moto_tasks: dict[str, dict[str, Any]]) -> bool:
+        """Managed scaling for the providers whose tasks wait here; True if a group grew.
+
+        A scale-out already timed for a provider whose tasks no longer wait is called off,
+        but only by the pass over the provider's own cluster (a capacity provider belongs to
+        one cluster): another cluster's pass must not forget it.
+        """
         waiting: dict[str, list[Demand]] = {}
         for record in self.state.tasks.values():
             if record.cluster == cluster and record.provisioning and not record.done:
@@ -225,8 +231,13 @@ class Runtime:
                     waiting.setdefault(record.capacity_provider, []).append(
                         Demand.from_task_definition(definition, str(task.get("group", "")))
                     )
-        for name in list(self.state.scale_out_at):
-            waiting.setdefault(name, [])
+        timed = [name for name in self.state.scale_out_at if name not in waiting]
+        if timed:
+            found = ecs.describe_clusters(clusters=[cluster])["clusters"]
+            attached = set(found[0].get("capacityProviders") or []) if found else set()
+            for name in timed:
+                if name in attached:
+                    waiting[name] = []
         if not waiting:
             return False
         busy = {r.instance_id for r in self.state.tasks.values() if r.instance_id and not r.done}
@@ -237,7 +248,7 @@ class Runtime:
 
     def _cluster(self, ecs: Any, cluster: str) -> None:
         moto_tasks = self._read_tasks(ecs, cluster)
-        if self._scale(cluster, moto_tasks):
+        if self._scale(ecs, cluster, moto_tasks):
             self.sync_agent()  # the group launched instances: their agents register
             moto_tasks = self._read_tasks(ecs, cluster)
         service_arns = sorted(ecs.list_services(cluster=cluster)["serviceArns"])
@@ -343,8 +354,11 @@ class Runtime:
                 )
 
     # -- the clock -------------------------------------------------------------------------------
-    def advance(self, seconds: float) -> float:
+    def advance(self, seconds: float) -> Advanced:
         """Move the virtual clock ``seconds`` ahead, doing everything due on the way.
+
+        Returns the elapsed seconds since the reset as an :class:`Advanced` (a float that
+        also says how far the clock moved, to what time, and what happened meanwhile).
 
         The runtime's due times reconcile the account; when the account has ECS scalable
         targets, each whole minute runs the scaling engine (its configuration read once, here)
@@ -355,6 +369,7 @@ class Runtime:
             self.reconcile()
             clock = self.state.clock
             start = clock.elapsed
+            first_event = len(self.state.timeline)
             end = start + max(0.0, seconds)
             with self.account.session():
                 run = self.autoscaling.begin(self.account, clock.now())
@@ -390,7 +405,12 @@ class Runtime:
                 run.finish(clock.now())
             self._tell_sandbox()
             self.reconcile()
-            return self.state.clock.elapsed
+            return Advanced(
+                clock.elapsed,
+                moved=clock.elapsed - start,
+                time=clock.now(),
+                events=self.state.timeline[first_event:],
+            )
 
     def _load_at(self, rid: str, when: dt.datetime) -> float:
         return self.autoscaling.load_at(rid, self.state.clock.elapsed, when)

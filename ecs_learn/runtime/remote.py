@@ -9,7 +9,8 @@
 * an ECS ``RunTask`` on the EC2 launch type is answered by the runtime, not moto
   (``Runtime.run_task``: the placement engine, AWS's ``failures``), with the same body
   the embedded hook answers with;
-* ``POST /ecs-learn/runtime/advance`` (``{"seconds": N}``) moves the clock;
+* ``POST /ecs-learn/runtime/advance`` (``{"seconds": N}``) moves the clock (the answer is
+  :meth:`~ecs_learn.runtime.advanced.Advanced.to_dict`: elapsed, moved, time, events);
   ``GET /ecs-learn/runtime/timeline`` returns the timeline, ``.../agent`` what the ECS
   agents of the EC2 instances said; ``GET .../now`` the elapsed
   seconds and the virtual time; ``POST .../set_time`` (``{"time": ISO 8601}``) pins the clock;
@@ -138,7 +139,7 @@ def _control(
     try:
         if command == "advance":
             seconds = float(_body(environ).get("seconds", 0))
-            return _json(start_response, {"elapsed": runtime.advance(seconds)})
+            return _json(start_response, runtime.advance(seconds).to_dict())
         if command == "set_time":
             when = dt.datetime.fromisoformat(str(_body(environ)["time"]))
             return _json(start_response, {"time": runtime.set_time(when).isoformat()})

@@ -24,6 +24,11 @@ Fixes (moto 5.2.5, see ../shared/reference/moto-behaviour.md §0):
   gets its ENI) and its tasks say ``launchType: EC2``; a dynamic host port (``hostPort`` 0
   or absent in ``bridge`` mode) is not counted as port "0" of the instance (moto placed one
   such task per instance), a ``host``-mode container's port is;
+* ``create_launch_template_version`` decodes ``UserData`` as ``create_launch_template``
+  does (moto kept the raw string, and an Auto Scaling group launching that version then
+  failed an assertion); instances an Auto Scaling group launches take everything from the
+  template version the group names (``$Latest``, ``$Default`` or a number): moto took the
+  image, type and user data from it but the instance profile and the rest from ``$Default``;
 * AWS managed IAM policies (server mode loads them with every IAM backend) are parsed once
   per process and built for the ``aws`` partition only: moto built them for six partitions
   on every reset and on the first call after it (about 2 s each time).
@@ -369,6 +374,58 @@ def _patch_start_task() -> None:
     EC2ContainerServiceResponse.start_task = start_task  # type: ignore[method-assign]
 
 
+def _patch_launch_template_version() -> None:
+    from moto.core.types import Base64EncodedString
+    from moto.ec2.responses.launch_templates import LaunchTemplates
+    from moto.ec2.utils import parse_user_data
+
+    original = LaunchTemplates.create_launch_template_version
+
+    def create_launch_template_version(self: Any) -> Any:
+        answer = original(self)
+        name, template_id = (
+            self._get_param("LaunchTemplateName"),
+            self._get_param("LaunchTemplateId"),
+        )
+        template = (
+            self.ec2_backend.get_launch_template(template_id)
+            if template_id
+            else self.ec2_backend.get_launch_template_by_name(name)
+        )
+        data = template.versions[-1].data
+        if data.get("UserData") is not None and not isinstance(
+            data["UserData"], Base64EncodedString
+        ):
+            data["UserData"] = parse_user_data(data["UserData"])
+        return answer
+
+    LaunchTemplates.create_launch_template_version = create_launch_template_version  # type: ignore[method-assign]
+
+
+def _patch_group_launch_version() -> None:
+    from moto.autoscaling.models import FakeAutoScalingGroup
+    from moto.ec2.models.instances import InstanceBackend
+
+    replace = FakeAutoScalingGroup.replace_autoscaling_group_instances
+    from_args = InstanceBackend._get_template_from_args
+
+    def replace_autoscaling_group_instances(self: Any, *args: Any, **kwargs: Any) -> None:
+        _local.group_template_version = getattr(self, "launch_template_version", None)
+        try:
+            replace(self, *args, **kwargs)
+        finally:
+            _local.group_template_version = None
+
+    def get_template_from_args(self: Any, launch_template_arg: dict[str, Any]) -> Any:
+        version = getattr(_local, "group_template_version", None)
+        if version and "Version" not in launch_template_arg:
+            launch_template_arg = {**launch_template_arg, "Version": version}
+        return from_args(self, launch_template_arg)
+
+    FakeAutoScalingGroup.replace_autoscaling_group_instances = replace_autoscaling_group_instances  # type: ignore[method-assign]
+    InstanceBackend._get_template_from_args = get_template_from_args  # type: ignore[method-assign]
+
+
 def _patch_managed_policies() -> None:
     import functools
     import json
@@ -421,6 +478,8 @@ def apply() -> None:
         _patch_update_service()
         _patch_target_health()
         _patch_start_task()
+        _patch_launch_template_version()
+        _patch_group_launch_version()
         _patch_target_group_links()
         _patch_stop_task()
         _patch_managed_policies()

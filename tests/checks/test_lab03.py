@@ -162,6 +162,8 @@ def test_typical_mistakes_fail_their_own_checks_and_the_rest_still_pass(
     repair = {r.label: r.found for r in results["repair-targets"].requirements if not r.ok}
     assert "tcp 443 from" in repair["orders-tasks ingress"]
     assert " healthy" not in repair["healthy targets in orders"]
+    assert "draining" in repair["healthy targets in orders"]  # counted, not listed
+    assert repair["healthy targets in orders"].count(":8080 ") <= 2  # the running tasks' only
     assert "orders-alb security group" in results["repair-targets"].hint
     # partial credit, row by row: the api's port (0.3) and what it breaks (health 0.3, the
     # /api/ request 0.3); the breaker's setting (1) and its rollback (0.5); nothing of the

@@ -54,7 +54,7 @@ def test_every_check_passes_on_the_instructor_solution(reader: AccountReader) ->
     assert [(r.check_id, r.status) for r in report.results] == [
         (c, Status.PASSED) for c in LAB.check_ids()
     ], "\n".join(str(r) for r in report.results if not r.passed)
-    assert report.points == report.max_points == 20
+    assert report.points == report.max_points == 23
     assert_every_row_priced(LAB, report)
 
 
@@ -77,7 +77,10 @@ def test_nfs_from_an_address_range_and_a_mount_target_missing_in_one_az(
         }
     )
     assert _wrong("nfs-security-groups", reader) == {
-        "mount target security group": ("allows TCP 2049 from uploads-tasks", "10.0.0.0/16")
+        "mount target security group": (
+            "allows TCP 2049 from uploads-tasks",
+            "10.0.0.0/16, uploads-instances",  # exercise 6's rule for the EC2 instances
+        )
     }
     assert _wrong("file-system", reader) == {"mount target in us-east-1b": ("exists", "us-east-1a")}
     # partial credit: the group's existence (0.5) but not its rule; the file system but the
@@ -87,6 +90,24 @@ def test_nfs_from_an_address_range_and_a_mount_target_missing_in_one_az(
     wrong = _wrong("shared-service", reader)
     assert wrong["running tasks"] == ("2", "0")
     assert "ResourceInitializationError" in wrong["stoppedReason"][1]
+
+
+def test_ec2_tasks_stop_when_the_mount_targets_do_not_allow_the_instances(
+    reader: AccountReader,
+) -> None:
+    """Bridge networking: NFS comes from the instance, so its group must be allowed."""
+    allowed = '"UserIdGroupPairs": [{"GroupId": instances_sg}]'
+    _run({allowed: '"IpRanges": [{"CidrIp": "10.9.0.0/16"}]'})
+    wrong = _wrong("ec2-efs-tasks", reader)
+    assert wrong["mount target security group in us-east-1a"] == (
+        "allows TCP 2049 from uploads-instances",
+        "10.9.0.0/16, uploads-tasks",
+    )
+    assert wrong["running uploads-ec2 tasks on container instances"] == ("2", "0")
+    assert "mount.nfs4: Connection timed out" in wrong["stoppedReason"][1]
+    assert "uploads-instances" in LAB.run("ec2-efs-tasks", reader).hint
+    assert LAB.run("ec2-efs-tasks", reader).points == 0  # the given instances earn nothing
+    assert LAB.run("ec2-task-definition", reader).passed  # the definition itself is right
 
 
 def test_a_service_in_one_az_fails_on_spread(reader: AccountReader) -> None:

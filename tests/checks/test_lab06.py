@@ -46,7 +46,7 @@ def test_every_check_passes_on_the_instructor_solution_and_fails_on_an_empty_acc
     assert [(r.check_id, r.status) for r in report.results] == [
         (c, Status.PASSED) for c in LAB.check_ids()
     ]
-    assert report.points == report.max_points == 19
+    assert report.points == report.max_points == 23
     assert_every_row_priced(LAB, report)
     assert len(LAB.checks) >= 5
 
@@ -174,3 +174,30 @@ def test_an_unreadable_prediction_says_what_it_wants(solved: AccountReader, sand
     assert _wrong("predict-peak", solved) == {
         f"your prediction ({PREDICTIONS['peak']})": ("a whole number", "nothing")
     }
+
+
+def test_without_managed_scaling_the_added_tasks_wait_and_no_instance_comes(
+    reader: AccountReader,
+) -> None:
+    from ecs_learn.grading.notebooks import cell_check_id, cell_source, cell_tags
+    from tests.labs.notebook_code import code_cells
+
+    namespace: dict[str, Any] = {"__name__": "__lab__"}
+    disabled = 0
+    for cell in code_cells(NOTEBOOK):
+        if cell_check_id(cell) is not None or {"report", "quiz", "clock"} & set(cell_tags(cell)):
+            continue
+        source = cell_source(cell)
+        if '"status": "ENABLED", "targetCapacity": 100' in source:
+            source = source.replace('"status": "ENABLED"', '"status": "DISABLED"')
+            disabled += 1
+        exec(compile(source, "<lab06>", "exec"), namespace)
+    assert disabled == 1
+    wrong = _wrong("ec2-two-layers", reader)
+    assert wrong["lab06-ec2 managed scaling"] == (
+        "ENABLED, targetCapacity 100",
+        "DISABLED, targetCapacity 100",
+    )
+    assert wrong["web-ec2 running, waiting for an instance"][1].startswith("0 running")
+    assert wrong["lab06-ec2 instances"][1] == "0"
+    assert "managedScaling" in LAB.run("ec2-two-layers", reader).hint

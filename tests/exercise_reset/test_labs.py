@@ -250,7 +250,9 @@ def test_lab06_a_step_scaling_reset_removes_its_alarm_and_policy(box: Any) -> No
     )
     cloudwatch, aas = lab.client("cloudwatch"), lab.client("application-autoscaling")
     assert not cloudwatch.describe_alarms(AlarmNames=["web-cpu-high"])["MetricAlarms"]
-    policies = aas.describe_scaling_policies(ServiceNamespace="ecs")["ScalingPolicies"]
+    policies = aas.describe_scaling_policies(ServiceNamespace="ecs", ResourceId="service/lab/web")[
+        "ScalingPolicies"
+    ]  # exercise 9's service/lab-ec2/web-ec2 has a cpu-50 of its own
     assert sorted(p["PolicyName"] for p in policies) == ["cpu-50", "memory-guard", "requests-3000"]
     lab.passes("scalable-target", "cpu-tracking", "request-tracking", "office-hours")
     lab.redo("step-scaling")

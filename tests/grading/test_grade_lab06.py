@@ -40,7 +40,7 @@ def test_a_correct_submission_gets_every_point(graded: dict) -> None:  # type: i
     row = graded["correct"]
     assert row["status"] == "graded", row
     assert row["checks"] == {c.id: c.points for c in LAB.checks}
-    assert row["points"] == row["max_points"] == 19
+    assert row["points"] == row["max_points"] == 23
     assert row["feedback"] == []
 
 
@@ -55,8 +55,9 @@ def test_a_partly_wrong_submission_loses_exactly_the_wrong_checks(graded: dict) 
         "repair-scale-in": 0,
         "predict-1015": 2,  # predicted from the replay of this submission's own policies
         "predict-peak": 2,
+        "ec2-two-layers": 4,
     }
-    assert row["points"] == 13
+    assert row["points"] == 17
     text = " ".join(row["feedback"])
     assert "scaling policy requests-3000: expected on service/lab/web, found nothing" in text
     assert "policies with DisableScaleIn: expected none, found memory-guard" in text

@@ -89,3 +89,26 @@ def test_policy_file_problems_are_collected(tmp_path: Path) -> None:
         "alarms[0].MetricName: missing",
     ):
         assert part in text
+
+
+def _axis(figure: object, label: str) -> object:
+    return next(a for a in figure.axes if a.get_ylabel() == label)  # type: ignore[attr-defined]
+
+
+def test_the_task_panel_reads_cpu_on_a_second_axis_with_the_target_line() -> None:
+    result = replay(POLICY, LOAD, 90)
+    figure = result.figure()
+    tasks, cpu = _axis(figure, "tasks"), _axis(figure, "CPU utilisation (%)")
+    assert cpu.get_shared_x_axes().joined(cpu, tasks)  # type: ignore[attr-defined]
+    lines = {line.get_label(): line for line in cpu.get_lines()}  # type: ignore[attr-defined]
+    assert list(lines["CPU (%)"].get_ydata()) == result.timeline.column("CPUUtilization")
+    assert set(lines["CPU target 50%"].get_ydata()) == {50.0}
+    low, high = cpu.get_ylim()  # type: ignore[attr-defined]
+    assert low == 0 and high >= 100
+
+
+def test_step_alarm_thresholds_show_on_the_cpu_axis_too() -> None:
+    figure = replay(GOLDEN / "step_scaling.policy.json", GOLDEN / "step_scaling.load.yaml", 60)
+    cpu = _axis(figure.figure(), "CPU utilisation (%)")
+    labels = {line.get_label() for line in cpu.get_lines()}  # type: ignore[attr-defined]
+    assert {"CPU alarm 70%", "CPU alarm 25%"} <= labels
