@@ -10,7 +10,7 @@ Any lab works: the latency is its first check after its setup and first exercise
 capstone: ``images``), the grading ratio its whole instructor notebook (lab 08: the runtime's
 services, scaling and a 20-minute load test, in the kernel against the grader's moto server).
 
-Run:  .venv/bin/python benchmarks/lab_bench.py [--runs 3] [--lab 01 | --lab 03,04,06 | --lab 08 | --lab all]
+Run:  .venv/bin/python benchmarks/lab_bench.py [--runs 3] [--lab 01 | --lab 03,04,06 | --lab all]
 """
 
 from __future__ import annotations
