@@ -207,8 +207,8 @@ def _family_means_latest_active_revision() -> None:
 
     def describe_task_definition(self: Any, task_definition_str: str) -> Any:
         family = task_definition_str.split("/")[-1]
-        revisions = self.task_definitions.get(family) if ":" not in family else None
-        active = [n for n, td in (revisions or {}).items() if td.status == "ACTIVE"]
+        revisions: dict[int, Any] = {} if ":" in family else self.task_definitions.get(family, {})
+        active = [n for n, td in revisions.items() if td.status == "ACTIVE"]
         if active:
             return revisions[max(active)]
         return original(self, task_definition_str)
