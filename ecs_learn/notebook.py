@@ -169,6 +169,8 @@ class LabSession:
             item = self.lab.get_check(check_id)
         except UnknownCheckError as exc:
             raise LabNotFoundError(str(exc)) from None
+        if item.owns_nothing:
+            return f"Reset {check_id}: nothing to remove: {item.owns_nothing}"
         if not item.owns.describe():
             return (
                 f"Reset {check_id}: this exercise cannot be started over on its own (it names "

@@ -181,6 +181,19 @@ def test_reset_of_an_exercise_that_owns_nothing_says_so(
     assert "cannot be started over on its own" in said and "lab.reset()" in said
 
 
+def test_reset_of_an_exercise_that_creates_nothing_says_why(sandbox: Any, capsys: Any) -> None:
+    lab08 = open_lab("08")
+    try:
+        capsys.readouterr()
+        lab08.reset("load-test")
+        said = capsys.readouterr().out
+    finally:
+        strict.disable()
+    assert said.startswith(
+        "Reset load-test: nothing to remove: The load test creates nothing in the account"
+    )
+
+
 def test_a_strict_rejection_keeps_aws_wording_and_explains_elsewhere(lab: Any) -> None:
     """Seen in issue 13: the essay was appended to Error.Message, said twice, not AWS's
     wording, and ended by suggesting ecs_learn.strict.lenient()."""

@@ -114,7 +114,9 @@ class Owns:
 
     Security groups are named in the account's default VPC (where the labs make theirs);
     EC2 instances by a tag ``key=value``; EFS file systems by creation token; scalable
-    targets by ``ResourceId`` (namespace ``ecs``); SSM parameters by name."""
+    targets by ``ResourceId`` (namespace ``ecs``); SSM parameters and Secrets Manager secrets
+    by name. A secret goes after the task definitions that name it, before the roles that
+    may read it."""
 
     ssm_parameters: tuple[str, ...] = ()
     alarms: tuple[str, ...] = ()
@@ -143,6 +145,7 @@ class Owns:
     repositories: tuple[str, ...] = ()
     task_families: tuple[str, ...] = ()
     log_groups: tuple[str, ...] = ()
+    secrets: tuple[str, ...] = ()
     instance_profiles: tuple[str, ...] = ()
     iam_roles: tuple[str, ...] = ()
 
@@ -191,6 +194,7 @@ _WORDS: dict[str, Callable[[Any], str]] = {
     "repositories": lambda n: f"ECR repository {n}",
     "task_families": lambda n: f"task definition family {n}",
     "log_groups": lambda n: f"log group {n}",
+    "secrets": lambda n: f"Secrets Manager secret {n}",
     "instance_profiles": lambda n: f"instance profile {n}",
     "iam_roles": lambda n: f"IAM role {n}",
 }

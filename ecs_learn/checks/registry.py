@@ -3,8 +3,9 @@
 A check's points are data on its decorator: either one number (all or nothing) or a
 table ``{requirement label: points}``, so that each requirement the brief states earns
 its share. ``owns`` names what the exercise creates (``lab.reset("task-role")`` removes
-exactly that) and ``tags`` link it to the quiz items of the same tags (a failed check
-makes their flashcards due).
+exactly that), or ``owns_nothing`` says why an exercise creates nothing a reset could
+remove (a load test only drives load); ``tags`` link it to the quiz items of the same tags
+(a failed check makes their flashcards due).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ class Check:
     func: CheckFunc
     weights: Mapping[str, float] = field(default_factory=dict)
     owns: Owns = field(default_factory=Owns)
+    owns_nothing: str = ""
     tags: tuple[str, ...] = ()
     gates: tuple[str, ...] = ()
 
@@ -61,6 +63,7 @@ def check(
     points: float | Mapping[str, float],
     hint: str,
     owns: Owns | None = None,
+    owns_nothing: str = "",
     tags: Iterable[str] = (),
     gates: Iterable[str] = (),
 ) -> Callable[[CheckFunc], Check]:
@@ -68,7 +71,12 @@ def check(
     :class:`Judged`); all must hold to pass. With a points table, each requirement
     that holds earns the points of its label — unless a requirement named in ``gates``
     fails, which earns the check nothing (e.g. "AWS accepts it": a resource slipped past
-    AWS's rules is worth no partial credit)."""
+    AWS's rules is worth no partial credit).
+
+    ``owns_nothing`` is the reason, in words for the learner, that the exercise creates
+    nothing to remove; it excludes ``owns``."""
+    if owns and owns_nothing:
+        raise ValueError(f"check {id}: owns and owns_nothing exclude each other")
     weights = dict(points) if isinstance(points, Mapping) else {}
     total = round(float(sum(weights.values())), 4) if weights else float(points)  # type: ignore[arg-type]
 
@@ -81,6 +89,7 @@ def check(
             func=func,
             weights=weights,
             owns=owns or Owns(),
+            owns_nothing=owns_nothing,
             tags=tuple(tags),
             gates=tuple(gates),
         )

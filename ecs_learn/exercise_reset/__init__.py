@@ -9,7 +9,8 @@ silently, and so is what it keeps because AWS would refuse to remove it.
 The kinds are removed in the order of :class:`~ecs_learn.checks.owns.Owns`' fields: what
 uses something goes before it (a scaling policy before its scalable target, a service
 before its load balancer and security groups, a capacity provider before its Auto Scaling
-group, a role last). One module per AWS service does the removing.
+group, a secret after the task definitions that name it, a role last). One module per AWS
+service does the removing.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from ecs_learn.exercise_reset import (
     iam,
     logs,
     scaling,
+    secretsmanager,
     ssm,
 )
 from ecs_learn.exercise_reset._common import Client, Kept
@@ -68,6 +70,7 @@ REMOVERS: dict[str, Remover] = {
     "repositories": ecr.remove_repository,
     "task_families": ecs.remove_family,
     "log_groups": logs.remove_log_group,
+    "secrets": secretsmanager.remove_secret,
     "instance_profiles": iam.remove_instance_profile,
     "iam_roles": iam.remove_role,
 }

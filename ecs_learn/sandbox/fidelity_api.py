@@ -26,6 +26,10 @@ Applied with :mod:`~ecs_learn.sandbox.fidelity` in every process that holds moto
 * **ECS DescribeCapacityProviders without names**: moto fails with a raw ``TypeError``;
   here it describes every capacity provider of the account (moto has no FARGATE and
   FARGATE_SPOT records to add; AWS lists those too).
+* **ECS DescribeTaskDefinition (and CreateService, UpdateService, RunTask) by family alone**:
+  moto takes the family's newest revision even when it is deregistered. AWS: "If a family is
+  specified without a revision, the latest ACTIVE revision is used". With no ACTIVE
+  revision left, moto's answer (the newest, INACTIVE) stays.
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ def apply() -> None:
     _create_service_not_idempotent()
     _alarms_start_without_data()
     _describe_every_capacity_provider()
+    _family_means_latest_active_revision()
     _list_running_tasks_by_default()  # last: it carries the mark
 
 
@@ -193,6 +198,22 @@ def _list_running_tasks_by_default() -> None:
 
     setattr(list_tasks, _MARK, True)
     EC2ContainerServiceResponse.list_tasks = list_tasks  # type: ignore[method-assign]
+
+
+def _family_means_latest_active_revision() -> None:
+    from moto.ecs import models
+
+    original = models.EC2ContainerServiceBackend.describe_task_definition
+
+    def describe_task_definition(self: Any, task_definition_str: str) -> Any:
+        family = task_definition_str.split("/")[-1]
+        revisions: dict[int, Any] = {} if ":" in family else self.task_definitions.get(family, {})
+        active = [n for n, td in revisions.items() if td.status == "ACTIVE"]
+        if active:
+            return revisions[max(active)]
+        return original(self, task_definition_str)
+
+    models.EC2ContainerServiceBackend.describe_task_definition = describe_task_definition  # type: ignore[method-assign]
 
 
 def _describe_every_capacity_provider() -> None:

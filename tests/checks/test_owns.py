@@ -25,6 +25,7 @@ def test_an_empty_owns_is_false_and_says_nothing() -> None:
 def test_every_kind_is_said_in_words_dependencies_first() -> None:
     owns = Owns(
         iam_roles=("eksNodeRole",),
+        secrets=("shop/db-password",),
         instance_profiles=("ecsInstanceRole",),
         task_families=("web",),
         log_groups=("/ecs/web",),
@@ -77,6 +78,8 @@ def test_every_kind_is_said_in_words_dependencies_first() -> None:
         "image shop/web:v1.0.2",
         "the untagged images of ECR repository shop/web",
         "ECR repository shop/web",
+        "task definition family web",
+        "Secrets Manager secret shop/db-password",
         "instance profile ecsInstanceRole",
     ]
     assert [s for s in said if s in order] == order

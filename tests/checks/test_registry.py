@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ecs_learn.checks.registry import check, requirement, run_check
+import pytest
+
+from ecs_learn.checks.registry import Owns, check, requirement, run_check
 from ecs_learn.checks.result import Requirement, Status
 
 
@@ -50,18 +52,34 @@ def test_a_failed_gate_earns_the_check_nothing() -> None:
 
 def test_every_check_of_every_lab_names_what_its_reset_removes() -> None:
     """lab.reset("<id>") starts an exercise over only if its check says what the exercise
-    creates; a prediction stored in SSM counts (the reset removes the parameter)."""
+    creates; a prediction stored in SSM counts (the reset removes the parameter). A check
+    whose exercise truly creates nothing says why, in owns_nothing, for the learner."""
     from dataclasses import fields
 
     from ecs_learn.checks import list_labs
     from ecs_learn.checks.owns import Owns
 
-    silent = [(lab.id, c.id) for lab in list_labs() for c in lab.checks if not c.owns]
+    checks = [(lab.id, c) for lab in list_labs() for c in lab.checks]
+    silent = [(lab, c.id) for lab, c in checks if not c.owns and not c.owns_nothing]
     assert silent == []
+    reasons = [c.owns_nothing for _, c in checks if c.owns_nothing]
+    assert all(len(r.split()) >= 8 and r.endswith(".") for r in reasons), reasons
     for lab in list_labs():
         for item in lab.checks:
             count = sum(len(getattr(item.owns, f.name)) for f in fields(Owns))
             assert len(item.owns.describe()) == count, (lab.id, item.id)
+
+
+def test_a_check_owns_something_or_says_why_not_never_both() -> None:
+    with pytest.raises(ValueError, match="check both: owns and owns_nothing exclude each other"):
+        check(
+            "both",
+            title="t",
+            points=1.0,
+            hint="",
+            owns=Owns(iam_roles=("r",)),
+            owns_nothing="It only reads what other exercises made, and creates nothing.",
+        )
 
 
 def test_every_check_of_every_lab_prices_its_requirements() -> None:

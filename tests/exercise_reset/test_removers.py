@@ -58,3 +58,27 @@ def test_a_reset_says_what_it_keeps_and_why(sandbox: Any) -> None:
         "capacity provider spare: service user of cluster lab still places tasks with it "
         "(AWS refuses to detach it; start that exercise over first)",
     )
+
+
+def test_a_secret_is_deleted_at_once_so_the_exercise_can_create_it_again(sandbox: Any) -> None:
+    """Without ForceDeleteWithoutRecovery the name would stay taken for the recovery window
+    (also when the learner had scheduled the deletion already)."""
+    secrets = sandbox.client("secretsmanager")
+    secrets.create_secret(Name="shop/db-password", SecretString="first")
+    secrets.create_secret(Name="shop/api-key", SecretString="key")
+    secrets.create_secret(Name="shop/old", SecretString="old")
+    secrets.delete_secret(SecretId="shop/old")  # scheduled, 30 days by default
+    done = remove_owned(Owns(secrets=("shop/db-password", "shop/old", "shop/none")), sandbox.client)
+    assert done.removed == (
+        "Secrets Manager secret shop/db-password, at once and without a recovery window: "
+        "its value cannot be restored",
+        "Secrets Manager secret shop/old (it was scheduled for deletion), at once and without "
+        "a recovery window: its value cannot be restored",
+    )
+    assert done.kept == ()
+    names = [s["Name"] for s in secrets.list_secrets(IncludePlannedDeletion=True)["SecretList"]]
+    assert names == ["shop/api-key"]
+    secrets.create_secret(Name="shop/db-password", SecretString="second")
+    secrets.create_secret(Name="shop/old", SecretString="again")
+    value = secrets.get_secret_value(SecretId="shop/db-password")["SecretString"]
+    assert value == "second"

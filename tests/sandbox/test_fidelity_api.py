@@ -221,3 +221,31 @@ def test_describe_capacity_providers_without_names_describes_them_all(box: Sandb
     assert [p["name"] for p in ecs.describe_capacity_providers()["capacityProviders"]] == [
         "workers"
     ]
+
+
+def test_a_family_alone_names_its_latest_active_revision(box: Sandbox) -> None:
+    ecs = box.client("ecs")
+    network = _fargate(box)
+    ecs.register_task_definition(
+        family="web",
+        requiresCompatibilities=["FARGATE"],
+        networkMode="awsvpc",
+        cpu="256",
+        memory="512",
+        containerDefinitions=[{"name": "web", "image": "nginx:1.28", "essential": True}],
+    )
+    ecs.deregister_task_definition(taskDefinition="web:2")
+    td = ecs.describe_task_definition(taskDefinition="web")["taskDefinition"]
+    assert (td["revision"], td["status"]) == (1, "ACTIVE")
+    service = ecs.create_service(
+        cluster="lab",
+        serviceName="web",
+        taskDefinition="web",
+        desiredCount=0,
+        launchType="FARGATE",
+        networkConfiguration=network,
+    )["service"]
+    assert service["taskDefinition"].endswith(":task-definition/web:1")
+    ecs.deregister_task_definition(taskDefinition="web:1")  # none ACTIVE: moto's answer stays
+    td = ecs.describe_task_definition(taskDefinition="web")["taskDefinition"]
+    assert (td["revision"], td["status"]) == (2, "INACTIVE")

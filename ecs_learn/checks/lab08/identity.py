@@ -84,7 +84,11 @@ def _reads(policies: list[Any] | None, tier: Tier, arn: str | None) -> Requireme
         "elasticfilesystem:ClientMount and ClientWrite on the file system."
     ),
     tags=("execution-role", "secrets", "task-role"),
-    owns=Owns(iam_roles=(EXECUTION_ROLE, WEB.task_role, API.task_role)),
+    owns=Owns(
+        ssm_parameters=(WEB.secret_name,),
+        secrets=(API.secret_name,),
+        iam_roles=(EXECUTION_ROLE, WEB.task_role, API.task_role),
+    ),
 )
 def roles_and_secrets(aws: AccountReader) -> Iterator[Requirement]:
     roles = {n: lookup.role(aws, n) for n in (EXECUTION_ROLE, WEB.task_role, API.task_role)}

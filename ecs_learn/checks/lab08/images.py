@@ -165,7 +165,10 @@ def _images_of(
         f"imageCountMoreThan {KEEP_RELEASES}), both expire."
     ),
     tags=("repositories", "lifecycle"),
-    owns=Owns(),
+    owns=Owns(
+        lifecycle_policies=tuple(t.repository for t in TIERS),
+        repositories=tuple(t.repository for t in TIERS),
+    ),
 )
 def images(aws: AccountReader) -> Iterator[Requirement | Judged]:
     repos = {

@@ -92,7 +92,10 @@ def _rule_to_api(
         "rule for /api/* forwarding to bookshelf-api."
     ),
     tags=("alb", "target-type", "routing"),
-    owns=Owns(),
+    owns=Owns(  # the listener and its rule go with the load balancer
+        load_balancers=(LOAD_BALANCER,),
+        target_groups=tuple(t.target_group for t in TIERS),
+    ),
 )
 def load_balancer(aws: AccountReader) -> Iterator[Requirement | Judged]:
     lb = acct.load_balancer(aws, LOAD_BALANCER)

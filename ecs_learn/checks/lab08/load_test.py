@@ -26,7 +26,7 @@ from ecs_learn.checks.lab08.brief import (
 from ecs_learn.checks.lab08.scaling import request_policy
 from ecs_learn.checks.lab08.services import healthy, request, running
 from ecs_learn.checks.reader import AccountReader
-from ecs_learn.checks.registry import Owns, check, requirement
+from ecs_learn.checks.registry import check, requirement
 from ecs_learn.checks.result import Requirement
 
 _DESIRED = re.compile(r"Setting desired count to (\d+)\.")
@@ -130,7 +130,11 @@ def _load_requirements(
         "request-count policies, stay below MaxCapacity, and end with every task healthy."
     ),
     tags=("target-tracking", "scaling"),
-    owns=Owns(),
+    owns_nothing=(
+        "The load test creates nothing in the account: it offers load (rt.set_load) and moves "
+        "the clock, and what that caused (scaling activities, desired counts, alarm states) is "
+        "history that AWS keeps. Run its cell again to offer the load again."
+    ),
 )
 def load_test(aws: AccountReader) -> Iterator[Requirement]:
     policies = {t.name: request_policy(aws, t) for t in TIERS}

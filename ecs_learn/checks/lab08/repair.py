@@ -16,6 +16,7 @@ from ecs_learn.checks.lab08.brief import (
     container,
 )
 from ecs_learn.checks.lab08.services import running
+from ecs_learn.checks.owns import Image, Revisions
 from ecs_learn.checks.reader import AccountReader
 from ecs_learn.checks.registry import Owns, check, requirement
 from ecs_learn.checks.result import Requirement
@@ -46,7 +47,11 @@ def _partner_arn(aws: AccountReader) -> str | None:
         "advance the clock."
     ),
     tags=("secrets", "execution-role"),
-    owns=Owns(),
+    owns=Owns(  # what the colleague's release (the given cell) adds
+        revisions=(Revisions(API.family, image=f"{API.repository}:v1.1.0"),),
+        images=(Image(API.repository, "v1.1.0"),),
+        secrets=(PARTNER_SECRET,),
+    ),
 )
 def repair_secret(aws: AccountReader) -> Iterator[Requirement]:
     svc = acct.service(aws, CLUSTER, API.name)

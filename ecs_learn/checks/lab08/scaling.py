@@ -137,7 +137,7 @@ def _scaling_requirements(aws: AccountReader, tier: Tier) -> Iterator[Requiremen
         f"ScaleOutCooldown {SCALE_OUT_COOLDOWN}, ScaleInCooldown {SCALE_IN_COOLDOWN}."
     ),
     tags=("target-tracking", "metrics", "application-auto-scaling"),
-    owns=Owns(),
+    owns=Owns(scalable_targets=tuple(t.resource_id for t in TIERS)),  # and their policies
 )
 def auto_scaling(aws: AccountReader) -> Iterator[Requirement]:
     for tier in TIERS:

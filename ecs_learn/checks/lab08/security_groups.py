@@ -69,7 +69,7 @@ def _closed(groups: Groups, tier: Tier) -> Requirement:
         "UserIdGroupPairs=[{'GroupId': ...}]."
     ),
     tags=("networking", "alb"),
-    owns=Owns(),
+    owns=Owns(security_groups=(EFS_SG, WEB.security_group, API.security_group, ALB_SG)),
 )
 def security_groups(aws: AccountReader) -> Iterator[Requirement]:
     groups = acct.vpc_groups(aws)

@@ -24,6 +24,7 @@ from ecs_learn.checks.lab08.brief import (
     Tier,
     each,
 )
+from ecs_learn.checks.owns import Service
 from ecs_learn.checks.reader import AccountReader
 from ecs_learn.checks.registry import Owns, check, requirement
 from ecs_learn.checks.result import Requirement
@@ -227,7 +228,7 @@ def request(aws: AccountReader, tier: Tier, label: str) -> Requirement:
         "A task that stops says why in stoppedReason."
     ),
     tags=("service", "alb", "fargate"),
-    owns=Owns(),
+    owns=Owns(services=tuple(Service(CLUSTER, t.name) for t in TIERS), clusters=(CLUSTER,)),
 )
 def services(aws: AccountReader) -> Iterator[Requirement]:
     for tier in TIERS:

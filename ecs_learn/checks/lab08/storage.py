@@ -38,7 +38,7 @@ from ecs_learn.checks.result import Requirement
         f"{ACCESS_POINT!r} (CreationInfo {POSIX_ID}:{POSIX_ID}, '755')."
     ),
     tags=("efs", "storage"),
-    owns=Owns(),
+    owns=Owns(file_systems=(FS_TOKEN,)),  # its mount targets and access point go with it
 )
 def storage(aws: AccountReader) -> Iterator[Requirement | Judged]:
     fs = acct.file_system(aws, FS_TOKEN)
