@@ -212,6 +212,42 @@ def test_a_strict_rejection_keeps_aws_wording_and_explains_elsewhere(lab: Any) -
     assert html.count("Fargate has no task size") == 1  # said once
 
 
+def test_any_other_aws_error_shows_aws_line_and_the_cell_line_not_a_traceback(
+    sandbox: Any,
+) -> None:
+    """Seen walking lab 02: running "create the repository" twice printed 40 lines of
+    botocore traceback around RepositoryAlreadyExistsException."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    shell = InteractiveShell.instance()
+    try:
+        shell.run_cell("from ecs_learn.notebook import open_lab\nlab = open_lab('02')")
+        shell.run_cell("ecr = lab.client('ecr')\necr.create_repository(repositoryName='twice')")
+        with capture_output() as captured:
+            result = shell.run_cell("print('first')\necr.create_repository(repositoryName='twice')")
+        assert isinstance(result.error_in_exec, Exception)  # the cell still fails
+        html = captured.outputs[-1].data["text/html"]
+        assert "ecs-learn-aws-error" in html
+        assert (
+            "An error occurred (RepositoryAlreadyExistsException) when calling the "
+            "CreateRepository operation" in html
+        )
+        where = "line 2 of this cell: ecr.create_repository(repositoryName=&#x27;twice&#x27;)"
+        assert where in html
+        assert "Traceback" not in captured.stdout + captured.stderr
+        with capture_output() as captured:
+            shell.run_cell("%tb")  # the full traceback is still there when wanted
+        assert "RepositoryAlreadyExistsException" in captured.stdout + captured.stderr
+        with capture_output() as captured:  # botocore's own validation: the same panel
+            shell.run_cell("ecr.describe_repositories(repositoryName='twice')")
+        html = captured.outputs[-1].data["text/html"]
+        assert "ParamValidationError" in html and "Unknown parameter in input" in html
+        assert "line 1 of this cell" in html
+    finally:
+        strict.disable()
+
+
 def test_the_ipython_display_shows_the_panel_not_a_traceback(sandbox: Any) -> None:
     from IPython.core.interactiveshell import InteractiveShell
     from IPython.utils.capture import capture_output
