@@ -248,6 +248,35 @@ def test_any_other_aws_error_shows_aws_line_and_the_cell_line_not_a_traceback(
         strict.disable()
 
 
+def test_strict_advice_is_one_line_without_ecs_learns_source_line(
+    sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seen walking lab 07: advice printed as "/.../ecs_learn/strict/hooks.py:58:
+    AdviceWarning: ..." followed by "errors = _findings(op, call)"."""
+    import warnings
+
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from ecs_learn.strict.panel import install_notebook_display
+
+    monkeypatch.setattr(warnings, "formatwarning", warnings.formatwarning)  # restored after
+    InteractiveShell.instance()
+    assert install_notebook_display() and install_notebook_display()  # twice: wrapped once
+    advice = warnings.formatwarning(
+        "IAM002 at AssumeRolePolicyDocument: trusts ecs.amazonaws.com",
+        strict.AdviceWarning,
+        "/x/ecs_learn/strict/hooks.py",
+        58,
+        "errors = _findings(op, call)",
+    )
+    assert advice == (
+        "AdviceWarning (AWS accepts this call; ecs-learn advises): "
+        "IAM002 at AssumeRolePolicyDocument: trusts ecs.amazonaws.com\n"
+    )
+    other = warnings.formatwarning("old", DeprecationWarning, "/x/mod.py", 3, "call()")
+    assert other.startswith("/x/mod.py:3: DeprecationWarning: old")  # others as Python has them
+
+
 def test_the_ipython_display_shows_the_panel_not_a_traceback(sandbox: Any) -> None:
     from IPython.core.interactiveshell import InteractiveShell
     from IPython.utils.capture import capture_output

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+import warnings
 from html import escape
 from typing import Any
 
@@ -166,8 +167,25 @@ def _handler(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: 
     return None
 
 
+def _advice_format(plain: Any) -> Any:
+    """``warnings.formatwarning`` that prints strict advice as one line, without the
+    path and line of ecs-learn's own source that Python's format names."""
+    from ecs_learn.strict.hooks import AdviceWarning
+
+    def format_warning(
+        message: Any, category: type, filename: str, lineno: int, line: str | None = None
+    ) -> str:
+        if issubclass(category, AdviceWarning):
+            return f"AdviceWarning (AWS accepts this call; ecs-learn advises): {message}\n"
+        return str(plain(message, category, filename, lineno, line))
+
+    format_warning.ecs_learn_advice = True  # type: ignore[attr-defined]
+    return format_warning
+
+
 def install_notebook_display() -> bool:
-    """In IPython, show AWS errors as panels; ``False`` outside IPython."""
+    """In IPython, show AWS errors as panels and strict advice as one line; ``False``
+    outside IPython."""
     try:
         from IPython import get_ipython
     except ImportError:
@@ -176,4 +194,6 @@ def install_notebook_display() -> bool:
     if shell is None:
         return False
     shell.set_custom_exc((ClientError, ParamValidationError), _handler)
+    if not getattr(warnings.formatwarning, "ecs_learn_advice", False):
+        warnings.formatwarning = _advice_format(warnings.formatwarning)
     return True
