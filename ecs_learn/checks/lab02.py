@@ -423,7 +423,12 @@ def pull_by_tag(aws: AccountReader) -> Iterator[Requirement | Judged]:
         "runningCount",
         2,
         service.get("runningCount"),
-        hint=f"its tasks stop: {reason}" if reason else "the service has not started 2 tasks",
+        hint=(
+            f"its tasks stop: {reason} (fix what it names, then run the exercise cell again: "
+            "updating the service starts new tasks)"
+            if reason
+            else "the service has not started 2 tasks"
+        ),
     )
 
 
@@ -480,10 +485,11 @@ def pull_by_digest(aws: AccountReader) -> Iterator[Requirement | Judged]:
     yield requirement(
         "running task of web-pinned",
         f"at least 1 RUNNING on Fargate, of {_revision(td)}",
-        len(running) if running else reason or 0,
+        len(running) if running else "0: the task stopped" if reason else 0,
         ok=bool(running),
         hint=(
-            f"the task stopped: {reason}"
+            f"the task stopped: {reason} (fix what it names and run the exercise cell again: "
+            "it registers a new revision and starts another task)"
             if reason
             else "ecs.run_task(cluster='shop', taskDefinition='web-pinned', "
             "launchType='FARGATE', networkConfiguration=network)"
