@@ -190,7 +190,8 @@ def _like_web(td: dict[str, Any]) -> Iterator[Requirement]:
         "imageScanningConfiguration={'scanOnPush': True}, encryptionConfiguration="
         "{'encryptionType': 'AES256'}) — or 'KMS'. On an existing repository, "
         "put_image_tag_mutability and put_image_scanning_configuration change those two; "
-        "encryption cannot change: delete the repository (force=True) and create it again."
+        "encryption cannot change: lab.reset('repository') deletes the repository (and its "
+        "images), then create it again."
     ),
     owns=Owns(repositories=(REPOSITORY,)),
 )
@@ -229,7 +230,8 @@ def repository(aws: AccountReader) -> Iterator[Requirement | Judged]:
         "AES256 or KMS",
         encryption,
         ok=encryption in ("AES256", "KMS"),
-        hint="encryption cannot change: delete the repository (force=True) and create it again",
+        hint="encryption cannot change: lab.reset('repository') deletes the repository; run "
+        "the cell again",
     )
     payload = {
         "repositoryName": repo["repositoryName"],
