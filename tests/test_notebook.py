@@ -244,6 +244,16 @@ def test_any_other_aws_error_shows_aws_line_and_the_cell_line_not_a_traceback(
         html = captured.outputs[-1].data["text/html"]
         assert "ParamValidationError" in html and "Unknown parameter in input" in html
         assert "line 1 of this cell" in html
+        shell.run_cell("def make():\n    ecr.create_repository(repositoryName='twice')")
+        with capture_output() as captured:  # as a kernel runs cells (counted in history)
+            shell.run_cell("make()", store_history=True)
+        html = captured.outputs[-1].data["text/html"]
+        assert "at In [" in html and "], line 2: ecr.create_repository(" in html
+        with capture_output() as captured:
+            shell.run_cell(
+                "x = 1\necr.create_repository(repositoryName='twice')", store_history=True
+            )
+        assert "line 2 of this cell" in captured.outputs[-1].data["text/html"]
     finally:
         strict.disable()
 

@@ -136,20 +136,22 @@ class AwsError:
 
 
 def _cell_line(shell: Any, tb: Any) -> str:
-    """The innermost line of ``tb`` that is in a notebook cell, in words; or ``""``."""
+    """The innermost line of ``tb`` that is in a notebook cell, in words; or ``""``.
+
+    The traceback starts in the cell being run; a deeper cell frame is a function an
+    earlier cell defined, named by its ``In [n]``."""
     cells = getattr(getattr(shell, "compile", None), "_filename_map", None) or {}
-    for frame in reversed(traceback.extract_tb(tb)):
-        number = cells.get(frame.filename)
-        if number is None:
-            continue
-        code = (frame.line or "").strip()
-        place = (
-            f"line {frame.lineno} of this cell"
-            if number == getattr(shell, "execution_count", None)
-            else f"In [{number}], line {frame.lineno}"
-        )
-        return f"{place}: {code}" if code else place
-    return ""
+    frames = [f for f in traceback.extract_tb(tb) if f.filename in cells]
+    if not frames:
+        return ""
+    frame = frames[-1]
+    code = (frame.line or "").strip()
+    place = (
+        f"line {frame.lineno} of this cell"
+        if frame.filename == frames[0].filename
+        else f"In [{cells[frame.filename]}], line {frame.lineno}"
+    )
+    return f"{place}: {code}" if code else place
 
 
 def rejection_of(error: BaseException) -> Rejection | None:
