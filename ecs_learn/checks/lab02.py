@@ -471,6 +471,8 @@ def pull_by_digest(aws: AccountReader) -> Iterator[Requirement | Judged]:
         hint=(
             "a digest follows an @ (REPOSITORY_URI + '@' + digest_v1), not a colon"
             if image and "@" not in image
+            else "digest_v1 already starts with 'sha256:': REPOSITORY_URI + '@' + digest_v1"
+            if image and "@sha256:sha256:" in image
             else "the digest of v1.0.0 is digest_v1, what push_image returned"
         ),
     )

@@ -196,6 +196,8 @@ def test_a_pinned_task_that_cannot_pull_says_why_once(
     assert not task.ok and task.found == "0: the task stopped"
     assert task.hint.startswith("the task stopped: CannotPullContainerError")
     assert "run the exercise cell again" in task.hint
+    image = next(r for r in result.requirements if r.label == "image")
+    assert "already starts with 'sha256:'" in image.hint
 
 
 def test_a_pinned_task_definition_aws_would_reject_earns_nothing(
