@@ -225,6 +225,81 @@ def test_a_strict_rejection_keeps_aws_wording_and_explains_elsewhere(lab: Any) -
     assert html.count("Fargate has no task size") == 1  # said once
 
 
+def test_any_other_aws_error_shows_aws_line_and_the_cell_line_not_a_traceback(
+    sandbox: Any,
+) -> None:
+    """Seen walking lab 02: running "create the repository" twice printed 40 lines of
+    botocore traceback around RepositoryAlreadyExistsException."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    shell = InteractiveShell.instance()
+    try:
+        shell.run_cell("from ecs_learn.notebook import open_lab\nlab = open_lab('02')")
+        shell.run_cell("ecr = lab.client('ecr')\necr.create_repository(repositoryName='twice')")
+        with capture_output() as captured:
+            result = shell.run_cell("print('first')\necr.create_repository(repositoryName='twice')")
+        assert isinstance(result.error_in_exec, Exception)  # the cell still fails
+        html = captured.outputs[-1].data["text/html"]
+        assert "ecs-learn-aws-error" in html
+        assert (
+            "An error occurred (RepositoryAlreadyExistsException) when calling the "
+            "CreateRepository operation" in html
+        )
+        where = "line 2 of this cell: ecr.create_repository(repositoryName=&#x27;twice&#x27;)"
+        assert where in html
+        assert "Traceback" not in captured.stdout + captured.stderr
+        with capture_output() as captured:
+            shell.run_cell("%tb")  # the full traceback is still there when wanted
+        assert "RepositoryAlreadyExistsException" in captured.stdout + captured.stderr
+        with capture_output() as captured:  # botocore's own validation: the same panel
+            shell.run_cell("ecr.describe_repositories(repositoryName='twice')")
+        html = captured.outputs[-1].data["text/html"]
+        assert "ParamValidationError" in html and "Unknown parameter in input" in html
+        assert "line 1 of this cell" in html
+        shell.run_cell("def make():\n    ecr.create_repository(repositoryName='twice')")
+        with capture_output() as captured:  # as a kernel runs cells (counted in history)
+            shell.run_cell("make()", store_history=True)
+        html = captured.outputs[-1].data["text/html"]
+        assert "at In [" in html and "], line 2: ecr.create_repository(" in html
+        with capture_output() as captured:
+            shell.run_cell(
+                "x = 1\necr.create_repository(repositoryName='twice')", store_history=True
+            )
+        assert "line 2 of this cell" in captured.outputs[-1].data["text/html"]
+    finally:
+        strict.disable()
+
+
+def test_strict_advice_is_one_line_without_ecs_learns_source_line(
+    sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seen walking lab 07: advice printed as "/.../ecs_learn/strict/hooks.py:58:
+    AdviceWarning: ..." followed by "errors = _findings(op, call)"."""
+    import warnings
+
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from ecs_learn.strict.panel import install_notebook_display
+
+    monkeypatch.setattr(warnings, "formatwarning", warnings.formatwarning)  # restored after
+    InteractiveShell.instance()
+    assert install_notebook_display() and install_notebook_display()  # twice: wrapped once
+    advice = warnings.formatwarning(
+        "IAM002 at AssumeRolePolicyDocument: trusts ecs.amazonaws.com",
+        strict.AdviceWarning,
+        "/x/ecs_learn/strict/hooks.py",
+        58,
+        "errors = _findings(op, call)",
+    )
+    assert advice == (
+        "AdviceWarning (AWS accepts this call; ecs-learn advises): "
+        "IAM002 at AssumeRolePolicyDocument: trusts ecs.amazonaws.com\n"
+    )
+    other = warnings.formatwarning("old", DeprecationWarning, "/x/mod.py", 3, "call()")
+    assert other.startswith("/x/mod.py:3: DeprecationWarning: old")  # others as Python has them
+
+
 def test_the_ipython_display_shows_the_panel_not_a_traceback(sandbox: Any) -> None:
     from IPython.core.interactiveshell import InteractiveShell
     from IPython.utils.capture import capture_output

@@ -3,7 +3,9 @@
 
 Every cell carries its own ``text-align``/margin styles: JupyterLab's rendered-HTML CSS
 right-aligns table cells and centres tables, and inline styles are what beats it in any
-notebook viewer. Long values (ARNs) may wrap after ``/`` and ``:``, never mid-word.
+notebook viewer. Long values (ARNs, image URIs) may wrap after ``/``, ``:`` and ``@``, and
+inside a long run of letters and digits (a digest, an id) every 16 characters, so that a
+panel fits its cell; shorter words never break.
 """
 
 from __future__ import annotations
@@ -30,9 +32,19 @@ _CELL = (
 )
 
 
+_LONG_RUN = re.compile(r"[0-9A-Za-z]{24,}")
+_RUN_PIECE = 16
+
+
+def _break_run(match: re.Match[str]) -> str:
+    run = match.group(0)
+    return "<wbr>".join(run[i : i + _RUN_PIECE] for i in range(0, len(run), _RUN_PIECE))
+
+
 def wrappable(text: str) -> str:
-    """Escaped ``text`` with a line-break opportunity after every ``/`` and ``:``."""
-    return re.sub(r"([/:])", r"\1<wbr>", escape(text))
+    """Escaped ``text`` with a line-break opportunity after every ``/``, ``:`` and ``@``,
+    and every 16 characters of a run of 24 or more letters and digits (a sha256 digest)."""
+    return _LONG_RUN.sub(_break_run, re.sub(r"([/:@])", r"\1<wbr>", escape(text)))
 
 
 def _td(content: str, extra: str = "", colspan: int = 1) -> str:
@@ -52,7 +64,8 @@ def _row(r: Requirement) -> str:
     worth = _td(f"{r.earned:g}/{r.worth:g}", ";color:#57606a;white-space:nowrap") if r.worth else ""
     hint = ""
     if r.hint:
-        hint = "<tr>" + _td("") + _td(f"→ {escape(r.hint)}", ";color:#57606a", colspan=4) + "</tr>"
+        arrow = _td(f"→ {wrappable(r.hint)}", ";color:#57606a", colspan=4)
+        hint = f"<tr>{_td('')}{arrow}</tr>"
     return f"<tr>{mark}{label}{values}{worth}</tr>{hint}"
 
 

@@ -190,7 +190,8 @@ def _like_web(td: dict[str, Any]) -> Iterator[Requirement]:
         "imageScanningConfiguration={'scanOnPush': True}, encryptionConfiguration="
         "{'encryptionType': 'AES256'}) — or 'KMS'. On an existing repository, "
         "put_image_tag_mutability and put_image_scanning_configuration change those two; "
-        "encryption cannot change: delete the repository (force=True) and create it again."
+        "encryption cannot change: lab.reset('repository') deletes the repository (and its "
+        "images), then create it again."
     ),
     owns=Owns(repositories=(REPOSITORY,)),
 )
@@ -229,7 +230,8 @@ def repository(aws: AccountReader) -> Iterator[Requirement | Judged]:
         "AES256 or KMS",
         encryption,
         ok=encryption in ("AES256", "KMS"),
-        hint="encryption cannot change: delete the repository (force=True) and create it again",
+        hint="encryption cannot change: lab.reset('repository') deletes the repository; run "
+        "the cell again",
     )
     payload = {
         "repositoryName": repo["repositoryName"],
@@ -423,7 +425,12 @@ def pull_by_tag(aws: AccountReader) -> Iterator[Requirement | Judged]:
         "runningCount",
         2,
         service.get("runningCount"),
-        hint=f"its tasks stop: {reason}" if reason else "the service has not started 2 tasks",
+        hint=(
+            f"its tasks stop: {reason} (fix what it names, then run the exercise cell again: "
+            "updating the service starts new tasks)"
+            if reason
+            else "the service has not started 2 tasks"
+        ),
     )
 
 
@@ -464,6 +471,8 @@ def pull_by_digest(aws: AccountReader) -> Iterator[Requirement | Judged]:
         hint=(
             "a digest follows an @ (REPOSITORY_URI + '@' + digest_v1), not a colon"
             if image and "@" not in image
+            else "digest_v1 already starts with 'sha256:': REPOSITORY_URI + '@' + digest_v1"
+            if image and "@sha256:sha256:" in image
             else "the digest of v1.0.0 is digest_v1, what push_image returned"
         ),
     )
@@ -480,10 +489,11 @@ def pull_by_digest(aws: AccountReader) -> Iterator[Requirement | Judged]:
     yield requirement(
         "running task of web-pinned",
         f"at least 1 RUNNING on Fargate, of {_revision(td)}",
-        len(running) if running else reason or 0,
+        len(running) if running else "0: the task stopped" if reason else 0,
         ok=bool(running),
         hint=(
-            f"the task stopped: {reason}"
+            f"the task stopped: {reason} (fix what it names and run the exercise cell again: "
+            "it registers a new revision and starts another task)"
             if reason
             else "ecs.run_task(cluster='shop', taskDefinition='web-pinned', "
             "launchType='FARGATE', networkConfiguration=network)"

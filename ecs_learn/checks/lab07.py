@@ -311,7 +311,7 @@ def cluster(aws: AccountReader) -> Iterator[Requirement | Judged]:
         yield _missing(f"cluster {CLUSTER}", "exists")
         return
     yield judged(f"cluster {CLUSTER}")
-    again = "a cluster's role and subnets are set at creation: delete it and create it again"
+    again = "to change its role or subnets here, start over: lab.reset('cluster') deletes it"
     yield requirement("roleArn", CLUSTER_ROLE, _role_name(found.get("roleArn")), hint=again)
     ids = list((found.get("resourcesVpcConfig") or {}).get("subnetIds") or [])
     subnets = _subnets(aws, ids)
@@ -321,7 +321,10 @@ def cluster(aws: AccountReader) -> Iterator[Requirement | Judged]:
         "at least 2",
         zones or None,
         ok=len(zones) >= 2,
-        hint="subnetIds=network['private_subnets'] (three AZs); AWS refuses a single AZ",
+        hint=(
+            "subnetIds=network['private_subnets'] (three AZs). AWS refuses a single AZ; the "
+            "sandbox does not yet, so start over: lab.reset('cluster'), then run the cell again"
+        ),
     )
     vpcs = sorted({_vpc_name(aws, s["VpcId"]) for s in subnets})
     yield requirement("VPC", VPC_NAME, vpcs or None, ok=vpcs == [VPC_NAME], hint=again)
@@ -385,7 +388,7 @@ def nodegroup(aws: AccountReader) -> Iterator[Requirement | Judged]:
         yield _missing(f"node group {NODEGROUP} in {CLUSTER}", "exists")
         return
     yield judged(f"node group {NODEGROUP} in {CLUSTER}")
-    replace = "set at creation: delete the node group and create it again"
+    replace = "set at creation: lab.reset('nodegroup') deletes the node group, then run the cell"
     yield requirement("nodeRole", NODE_ROLE, _role_name(found.get("nodeRole")), hint=replace)
     yield requirement("capacityType", "SPOT", found.get("capacityType", "ON_DEMAND"), hint=replace)
     types = list(found.get("instanceTypes") or [])

@@ -58,9 +58,10 @@ def ecs_principal(p: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]
     if "ecs.amazonaws.com" in services and "ecs-tasks.amazonaws.com" not in services:
         yield Violation(
             _KEY,
-            "This role trusts ecs.amazonaws.com, the ECS service itself. Task "
-            "roles and task execution roles must trust ecs-tasks.amazonaws.com, "
-            "or tasks cannot assume them.",
+            "This role trusts ecs.amazonaws.com, the ECS service itself: no ECS "
+            "task can assume it. A task role or a task execution role must trust "
+            "ecs-tasks.amazonaws.com (and a role for another service trusts that "
+            "service's principal, such as eks.amazonaws.com for an EKS cluster role).",
         )
 
 

@@ -47,3 +47,22 @@ def test_plain_text_and_round_trip() -> None:
     report = LabReport("01", (result, _result(Status.PASSED)))
     assert (report.points, report.max_points) == (3, 6)
     assert "Lab 01</b>: 3/6 points" in report._repr_html_()
+
+
+def test_a_long_digest_can_wrap_so_the_panel_fits_its_cell() -> None:
+    """Seen walking lab 02: an image URI with a sha256 digest (64 hex digits, no break
+    allowed) pushed the found and points columns out of the cell."""
+    from ecs_learn.checks.html import wrappable
+
+    digest = "sha256:" + "0123456789abcdef" * 4
+    html = wrappable(f"1234.dkr.ecr.us-east-1.amazonaws.com/shop/web@{digest}")
+    assert "shop/<wbr>web@<wbr>sha256:<wbr>0123456789abcdef<wbr>0123456789abcdef<wbr>" in html
+    assert html.replace("<wbr>", "") == f"1234.dkr.ecr.us-east-1.amazonaws.com/shop/web@{digest}"
+    assert wrappable("AmazonEKSFargatePodExecutionRolePolicy") == (
+        "AmazonEKSFargate<wbr>PodExecutionRole<wbr>Policy"
+    )
+    assert wrappable("ecs-tasks.amazonaws.com") == "ecs-tasks.amazonaws.com"  # short: kept whole
+    assert wrappable("it's <b>") == "it&#x27;s &lt;b&gt;"  # still escaped
+    stopped = Requirement("running", "1", "0", False, hint=f"the task stopped: ...@{digest}")
+    result = CheckResult("02", "x", "t", Status.FAILED, 0, 1, requirements=(stopped,))
+    assert "@<wbr>sha256:<wbr>0123456789abcdef<wbr>" in result._repr_html_()  # hints too

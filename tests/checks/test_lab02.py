@@ -179,6 +179,27 @@ def test_a_task_pinned_by_tag_earns_the_rest_of_the_digest_exercise(
     assert result.judged == "web-pinned:2"
 
 
+def test_a_pinned_task_that_cannot_pull_says_why_once(
+    reader: AccountReader, solved: dict[str, Any], sandbox: Any
+) -> None:
+    """Seen walking lab 02: the stop reason filled the found column and the hint again."""
+    uri = solved["REPOSITORY_URI"]
+    _register_pinned(sandbox, f"{uri}@sha256:{solved['digest_v1']}")  # "sha256:" twice
+    sandbox.client("ecs").run_task(
+        cluster="shop",
+        taskDefinition="web-pinned",
+        launchType="FARGATE",
+        networkConfiguration=solved["network"],
+    )
+    result = LAB.run("pull-by-digest", reader)
+    task = next(r for r in result.requirements if r.label == "running task of web-pinned")
+    assert not task.ok and task.found == "0: the task stopped"
+    assert task.hint.startswith("the task stopped: CannotPullContainerError")
+    assert "run the exercise cell again" in task.hint
+    image = next(r for r in result.requirements if r.label == "image")
+    assert "already starts with 'sha256:'" in image.hint
+
+
 def test_a_pinned_task_definition_aws_would_reject_earns_nothing(
     reader: AccountReader, solved: dict[str, Any], sandbox: Any
 ) -> None:

@@ -105,6 +105,36 @@ def test_a_step_policy_aws_would_refuse_earns_nothing(solved: AccountReader, san
     assert result.points == 0
 
 
+def test_office_hours_in_utc_fail_on_the_time_zone_and_on_when_the_minimum_rises(
+    solved: AccountReader, sandbox: Any
+) -> None:
+    """Seen walking lab 06: without Timezone the simulated row still passed (the morning's
+    load alone kept 7 tasks running at 08:05 Berlin), so it judged nothing of the schedule."""
+    aas = sandbox.client("application-autoscaling")
+    target = {
+        "ServiceNamespace": "ecs",
+        "ResourceId": "service/lab/web",
+        "ScalableDimension": "ecs:service:DesiredCount",
+    }
+    for name, hour, low in (("office-open", 8, 4), ("office-close", 19, 2)):
+        # put again without Timezone would keep Berlin: an update changes only what it names
+        aas.delete_scheduled_action(ScheduledActionName=name, **target)
+        aas.put_scheduled_action(
+            ScheduledActionName=name,
+            **target,
+            Schedule=f"cron(0 {hour} ? * MON-FRI *)",
+            ScalableTargetAction={"MinCapacity": low, "MaxCapacity": 12},
+        )
+    wrong = _wrong("office-hours", solved)
+    assert set(wrong) == {
+        "office-open Timezone",
+        "office-close Timezone",
+        "MinCapacity at 08:00 Berlin (simulated)",
+    }
+    assert wrong["MinCapacity at 08:00 Berlin (simulated)"][1] == "2 at 07:55, 2 at 08:05 Berlin"
+    assert desired_at(replay_account(solved), 7, 5) >= 4  # what the old row looked at
+
+
 def test_the_unrepaired_memory_policy_fails_on_its_setting_and_its_behaviour(
     solved: AccountReader, sandbox: Any
 ) -> None:

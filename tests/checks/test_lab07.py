@@ -159,6 +159,8 @@ def test_an_on_demand_node_group_with_one_type_fails_on_both(
     try:
         wrong = _wrong("nodegroup", reader)
         assert wrong["capacityType"] == ("SPOT", "ON_DEMAND")
+        hints = {r.label: r.hint for r in LAB.run("nodegroup", reader).requirements}
+        assert "lab.reset('nodegroup')" in hints["capacityType"]  # the cell's re-run updates
         assert wrong["instanceTypes"][1] == "m5.large"
         assert "route to an internet gateway" in wrong["subnets"][1]
         assert wrong["amiType"][0] == "AL2023_x86_64_STANDARD"  # left out: moto's default
@@ -317,3 +319,5 @@ def test_an_empty_account_fails_everything_and_the_untouched_repair_names_each_f
         name="learn-eks", roleArn=role, resourcesVpcConfig={"subnetIds": one_zone}
     )
     assert _wrong("cluster", reader) == {"subnet AZs": ("at least 2", "us-east-1a")}
+    zones = next(r for r in LAB.run("cluster", reader).requirements if not r.ok)
+    assert "lab.reset('cluster')" in zones.hint  # running the cell again keeps the cluster
