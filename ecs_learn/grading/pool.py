@@ -1,11 +1,17 @@
-"""The warm pool: one long-lived moto server per slot, emptied between submissions.
+"""The warm pool: per slot, one long-lived moto server, emptied between submissions, and
+one warm parent the slot's boxes are forked from.
 
 A slot grades one submission at a time. Its moto server is started once for the batch
 (moto's imports and first calls, the managed IAM policies: several seconds) with the
 grader's token and a door for the submission; before each submission the grader resets
 it through the management API only it can use, so no state passes from one student to
 the next. Every student gets the same account id (123456789012) — lab notebooks write
-it into ARNs — and a slot's server is never shared by two submissions at once.
+it into ARNs — and a slot's server is never shared by two submissions at once. A server
+whose reset fails (it died, or stopped answering) is replaced by a new one before the
+next submission, so one broken server costs at most the submission it broke under.
+
+The warm parent (:mod:`ecs_learn.grading.warm`) has the runner's and kernel's imports
+done; a slot's boxes are forked from it, and one that died is started again.
 
 Each slot also has its own folder (only root can enter it in namespaced mode) and, where
 the grader is root, its own unprivileged user, so that the process limit counts only
@@ -27,6 +33,7 @@ from pathlib import Path
 
 from ecs_learn.checks.reader import AccountReader
 from ecs_learn.grading.isolation import Capabilities, capabilities
+from ecs_learn.grading.warm import WarmParent
 from ecs_learn.sandbox.server import MotoServer, free_port
 
 __all__ = ["BASE_UID", "Pool", "Slot"]
@@ -41,7 +48,9 @@ class Slot:
     caps: Capabilities
     server: MotoServer = field(init=False)
     reader: AccountReader = field(init=False)
+    warm: WarmParent = field(init=False)
     uses: int = 0
+    restarts: int = 0
 
     def __post_init__(self) -> None:
         self.root.mkdir(mode=0o711, parents=True, exist_ok=True)
@@ -54,8 +63,13 @@ class Slot:
             port = free_port()
             door = f"tcp:{port}"
             self.kernel_endpoint = f"http://127.0.0.1:{port}"
+        self.door = door
         self.door_path = door.partition(":")[2]
-        self.server = MotoServer(warm=True, token=secrets.token_hex(16), door=door)
+        self.server = self._new_server()
+        self.warm = WarmParent(self.root)
+
+    def _new_server(self) -> MotoServer:
+        return MotoServer(warm=True, token=secrets.token_hex(16), door=self.door)
 
     @property
     def uid(self) -> int | None:
@@ -63,16 +77,38 @@ class Slot:
 
     def start(self) -> None:
         self.server.start()
+        self.warm.start()
 
     def ready(self) -> None:
         self.server.wait(timeout=120)
         self.reader = AccountReader.for_endpoint(self.server.endpoint)
+        self.warm.ready()
 
     def fresh_account(self) -> None:
-        """Empty the server before the next submission (not needed before the first)."""
+        """Empty the server before the next submission (not needed before the first); a
+        server that cannot be emptied is replaced by a new one."""
         if self.uses:
-            self.server.reset()
+            try:
+                self.server.wait(timeout=10)
+                self.server.reset()
+            except Exception:  # dead, hung or answering nonsense: a new server instead
+                self.restart_server()
         self.uses += 1
+
+    def restart_server(self) -> None:
+        """Stop this slot's server (whatever its state) and start a new, empty one."""
+        self.server.stop()
+        self.server = self._new_server()
+        self.server.start()
+        self.server.wait(timeout=120)
+        self.reader = AccountReader.for_endpoint(self.server.endpoint)
+        self.restarts += 1
+
+    def warm_parent(self) -> WarmParent:
+        """The slot's warm parent, started again if it died."""
+        if not self.warm.alive:
+            self.warm.restart()
+        return self.warm
 
     def fresh_work(self) -> Path:
         """An empty folder for the next submission, owned by the slot's user."""
@@ -88,6 +124,7 @@ class Slot:
         return work
 
     def stop(self) -> None:
+        self.warm.stop()
         self.server.stop()
 
 
