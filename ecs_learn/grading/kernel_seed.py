@@ -148,12 +148,15 @@ def _grow(sock: socket.socket) -> int:
 
     code: int = 0
     try:
-        # The two settings IPKernelApp reads from the environment when it is imported
-        # (here that was in the warm parent), read now.
-        IPKernelApp.launch_instance(
+        # As IPKernelApp.launch_instance, with the two settings it reads from the
+        # environment when it is imported (in the warm parent, here) read now.
+        app = IPKernelApp.instance(
             parent_handle=int(env.get("JPY_PARENT_PID") or 0),
             interrupt=int(env.get("JPY_INTERRUPT_EVENT") or 0),
         )
+        app.initialize()
+        _meet_the_kernel()
+        app.start()
     except SystemExit as stop:
         code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
     for stream in (sys.stdout, sys.stderr):
@@ -161,6 +164,14 @@ def _grow(sock: socket.socket) -> int:
             stream.flush()
     atexit._run_exitfuncs()
     return code
+
+
+def _meet_the_kernel() -> None:
+    """What warm modules do on import when a kernel is running, done now that one is:
+    ipywidgets registers its comm targets."""
+    widgets = sys.modules.get("ipywidgets")
+    if widgets is not None:
+        widgets.register_comm_target()
 
 
 def plant() -> None:

@@ -36,7 +36,7 @@ from ecs_learn.grading.isolation import BOX_MARKER_ENV, Limits, kill_marked
 from ecs_learn.grading.notebooks import Notebook, write_notebook
 from ecs_learn.grading.payload import CellRun
 from ecs_learn.grading.pool import Slot
-from ecs_learn.grading.warm import KEPT_ENV, MARKER_LENGTH, RUNNER_ENV
+from ecs_learn.grading.warm import MARKER_LENGTH, RUNNER_ENV, kept_env
 from ecs_learn.notebook import GRADING_ENV
 from ecs_learn.sandbox import ENDPOINT_ENV
 
@@ -87,7 +87,7 @@ def runner_args(lab: Lab, cell_timeout: float, limits: Limits) -> list[str]:
 
 
 def _environment(slot: Slot, marker: str) -> dict[str, str]:
-    env = {k: os.environ[k] for k in KEPT_ENV if k in os.environ}
+    env = kept_env()
     env.update(RUNNER_ENV)
     env.update(
         {

@@ -17,8 +17,8 @@ processes, copies of the same untouched parent; what one student's kernel change
 its memory no other process sees. A copy shares the parent's hash seed (``hash()`` of
 a string is the same in every kernel of the batch); ``random`` reseeds in each fork.
 
-Modules whose import depends on where it runs (``ipywidgets`` registers with the
-running IPython) are left for the kernel to import.
+A module whose import does something only inside a running kernel (``ipywidgets``
+registers its comm targets) has that done by the seed once its kernel is up.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ __all__ = [
     "RUNNER_ENV",
     "WARM_MODULES",
     "WarmParent",
+    "kept_env",
     "serve",
 ]
 
@@ -88,8 +89,23 @@ WARM_MODULES = (
     "botocore.serialize",
     "botocore.httpsession",
     "ecs_learn.notebook",
+    "ipywidgets",  # a lab's quiz; the seed registers it with its kernel
+    "ecs_learn.ui.quiz",
+    "ecs_learn.quiz.loader",
+    "ecs_learn.quiz.session",
 )
 _REQUEST_SIZE = 1 << 20
+
+
+def kept_env() -> dict[str, str]:
+    """The grader's variables a box keeps, ``PYTHONPATH`` made absolute (a relative entry
+    would resolve in the folders the warm parent and the box run in)."""
+    env = {k: os.environ[k] for k in KEPT_ENV if k in os.environ}
+    if env.get("PYTHONPATH"):
+        entries = env["PYTHONPATH"].split(os.pathsep)
+        env["PYTHONPATH"] = os.pathsep.join(os.path.abspath(e) for e in entries if e)
+    return env
+
 _READY = b"ready"
 
 
@@ -188,7 +204,7 @@ class WarmParent:
     def environment() -> dict[str, str]:
         """Built from nothing: the grader's path, language and import path, the boxes'
         constant variables, and the marker's placeholder each box stamps over."""
-        env = {k: os.environ[k] for k in KEPT_ENV if k in os.environ}
+        env = kept_env()
         env.update(RUNNER_ENV)
         env["HOME"] = "/nonexistent"  # a module that kept a path from HOME would show it
         env[BOX_MARKER_ENV] = "." * MARKER_LENGTH
