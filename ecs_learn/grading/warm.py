@@ -95,6 +95,7 @@ WARM_MODULES = (
     "ecs_learn.quiz.session",
 )
 _REQUEST_SIZE = 1 << 20
+_READY = b"ready"
 
 
 def kept_env() -> dict[str, str]:
@@ -105,8 +106,6 @@ def kept_env() -> dict[str, str]:
         entries = env["PYTHONPATH"].split(os.pathsep)
         env["PYTHONPATH"] = os.pathsep.join(os.path.abspath(e) for e in entries if e)
     return env
-
-_READY = b"ready"
 
 
 def _warm_up() -> None:
