@@ -150,7 +150,7 @@ def _grow(sock: socket.socket) -> int:
     try:
         # As IPKernelApp.launch_instance, with the two settings it reads from the
         # environment when it is imported (in the warm parent, here) read now.
-        app = IPKernelApp.instance(
+        app: Any = IPKernelApp.instance(
             parent_handle=int(env.get("JPY_PARENT_PID") or 0),
             interrupt=int(env.get("JPY_INTERRUPT_EVENT") or 0),
         )
