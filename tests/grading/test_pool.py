@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import time
 from pathlib import Path
 
 import boto3
@@ -50,3 +51,21 @@ def test_a_server_that_died_is_replaced_by_an_empty_one_before_the_next_submissi
         assert slot.restarts == 1
     finally:
         slot.server.stop()
+
+
+def test_a_warm_parent_that_died_is_started_again_before_the_next_box(tmp_path: Path) -> None:
+    slot = Slot(0, tmp_path / "slot-0", capabilities())
+    slot.warm.start()
+    slot.warm.ready()
+    try:
+        first = slot.warm.pid
+        assert first is not None
+        assert slot.warm_parent().pid == first  # alive: kept
+        os.kill(first, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while slot.warm.alive and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert slot.warm_parent().alive
+        assert slot.warm.pid not in (None, first)
+    finally:
+        slot.warm.stop()
