@@ -134,6 +134,7 @@ class _Life:
 
     def __init__(self, fd: int) -> None:
         self.pids: dict[str, int] = {}
+        self._told = threading.Condition()
         self._stream = os.fdopen(fd, "rb", buffering=0)
         self._thread = threading.Thread(target=self._read, daemon=True)
         self._thread.start()
@@ -143,7 +144,19 @@ class _Life:
             for line in self._stream:
                 what, _, pid = line.decode("ascii", "replace").partition(" ")
                 if pid.strip().isdigit():
-                    self.pids[what] = int(pid)
+                    with self._told:
+                        self.pids[what] = int(pid)
+                        self._told.notify_all()
+        with self._told:
+            self._told.notify_all()
+
+    def started(self, *names: str, timeout: float = _END_WAIT) -> bool:
+        """Wait until the box has told the pids ``names`` (or ended)."""
+        with self._told:
+            return self._told.wait_for(
+                lambda: all(n in self.pids for n in names) or not self._thread.is_alive(),
+                timeout,
+            )
 
     def wait(self, timeout: float) -> bool:
         self._thread.join(timeout)
@@ -151,7 +164,8 @@ class _Life:
 
     def end(self, marker: str) -> None:
         """Kill the box: its namespace's first process (which takes the namespace with
-        it), then its session and whatever carries its marker; wait until it is gone."""
+        it, and the box's first process then ends), then its session and whatever
+        carries its marker; wait until it is gone."""
         first = self.pids.get("init")
         if first is not None:
             with contextlib.suppress(ProcessLookupError):
@@ -208,6 +222,8 @@ def run_in_box(
     life = _Life(life_end)
     reader = Reader(read_end)
     try:
+        # The pids first, so that ending the box never races the box's own start.
+        life.started("box", *(("init",) if slot.caps.namespaced else ()))
         reader.read_until(started + timeout)
     finally:
         life.end(marker)
