@@ -1,6 +1,6 @@
 """The grading box: where one submission's runner and kernel live, and nothing else.
 
-A box is forked from its slot's warm parent (:mod:`ecs_learn.grading.warm`), which has
+A box is forked from the pool's warm parent (:mod:`ecs_learn.grading.warm`), which has
 the runner's and the kernel's imports done; :func:`start_box` is its first process. In
 a new session, with the box's marker stamped into what ``/proc`` shows of its
 environment, it moves into fresh network, PID and mount namespaces where the machine

@@ -1,5 +1,5 @@
-"""The warm pool: per slot, one long-lived moto server, emptied between submissions, and
-one warm parent the slot's boxes are forked from.
+"""The warm pool: per slot, one long-lived moto server, emptied between submissions; for
+the pool, one warm parent every box is forked from.
 
 A slot grades one submission at a time. Its moto server is started once for the batch
 (moto's imports and first calls, the managed IAM policies: several seconds) with the
@@ -11,7 +11,8 @@ whose reset fails (it died, or stopped answering) is replaced by a new one befor
 next submission, so one broken server costs at most the submission it broke under.
 
 The warm parent (:mod:`ecs_learn.grading.warm`) has the runner's and kernel's imports
-done; a slot's boxes are forked from it, and one that died is started again.
+done and nothing of any slot or student: every box is forked from it, whatever its slot,
+and one that died is started again before the next box.
 
 Each slot also has its own folder (only root can enter it in namespaced mode) and, where
 the grader is root, its own unprivileged user, so that the process limit counts only
@@ -46,9 +47,9 @@ class Slot:
     index: int
     root: Path
     caps: Capabilities
+    warm: WarmParent
     server: MotoServer = field(init=False)
     reader: AccountReader = field(init=False)
-    warm: WarmParent = field(init=False)
     uses: int = 0
     restarts: int = 0
 
@@ -66,7 +67,6 @@ class Slot:
         self.door = door
         self.door_path = door.partition(":")[2]
         self.server = self._new_server()
-        self.warm = WarmParent(self.root)
 
     def _new_server(self) -> MotoServer:
         return MotoServer(warm=True, token=secrets.token_hex(16), door=self.door)
@@ -77,12 +77,10 @@ class Slot:
 
     def start(self) -> None:
         self.server.start()
-        self.warm.start()
 
     def ready(self) -> None:
         self.server.wait(timeout=120)
         self.reader = AccountReader.for_endpoint(self.server.endpoint)
-        self.warm.ready()
 
     def fresh_account(self) -> None:
         """Empty the server before the next submission (not needed before the first); a
@@ -105,10 +103,8 @@ class Slot:
         self.restarts += 1
 
     def warm_parent(self) -> WarmParent:
-        """The slot's warm parent, started again if it died."""
-        if not self.warm.alive:
-            self.warm.restart()
-        return self.warm
+        """The warm parent, started again if it died."""
+        return self.warm.running()
 
     def fresh_work(self) -> Path:
         """An empty folder for the next submission, owned by the slot's user."""
@@ -124,7 +120,6 @@ class Slot:
         return work
 
     def stop(self) -> None:
-        self.warm.stop()
         self.server.stop()
 
 
@@ -135,14 +130,22 @@ class Pool:
         self.caps = caps or capabilities()
         self.root = Path(tempfile.mkdtemp(prefix="ecs-learn-grade-"))
         self.root.chmod(0o711)
-        self.slots = [Slot(i, self.root / f"slot-{i}", self.caps) for i in range(max(1, jobs))]
+        self.warm = WarmParent(self.root)
+        self.slots = [
+            Slot(i, self.root / f"slot-{i}", self.caps, self.warm) for i in range(max(1, jobs))
+        ]
         self._free: queue.Queue[Slot] = queue.Queue()
 
     def start(self) -> Pool:
+        self.warm.start()
         for slot in self.slots:
             slot.start()
-        with ThreadPoolExecutor(len(self.slots)) as waiting:
-            list(waiting.map(lambda s: s.ready(), self.slots))
+        with ThreadPoolExecutor(len(self.slots) + 1) as waiting:
+            list(
+                waiting.map(
+                    lambda ready: ready(), [self.warm.ready, *(s.ready for s in self.slots)]
+                )
+            )
         for slot in self.slots:
             self._free.put(slot)
         return self
@@ -156,6 +159,7 @@ class Pool:
             self._free.put(taken)
 
     def stop(self) -> None:
+        self.warm.stop()
         for slot in self.slots:
             slot.stop()
         shutil.rmtree(self.root, ignore_errors=True)

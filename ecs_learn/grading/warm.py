@@ -1,10 +1,10 @@
-"""The warm parent: one per slot, the imports every box needs done once; boxes fork from it.
+"""The warm parent: the imports every box needs, done once per batch; boxes fork from it.
 
 A box's runner (pytest + nbval) and kernel (IPython, boto3, ecs_learn) import about
 1,500 modules before the first cell runs: a second and a half of CPU per submission,
 half the work of grading a lab-01 notebook. The warm parent is a process of the
 grader's (root where namespaces are made) that imports them once, when the pool
-starts, and then only forks: for each submission the grader sends it the box's
+starts, and then only forks, for every slot: for each submission the grader sends it the box's
 configuration and three pipe ends, and the fork becomes that box
 (:func:`ecs_learn.grading.box.start_box`): new namespaces, the slot's user, the limits,
 then the runner, which forks the kernel's seed (:mod:`ecs_learn.grading.kernel_seed`).
@@ -191,13 +191,14 @@ def serve(fd: int) -> None:
 
 
 class WarmParent:
-    """The grader's handle on one slot's warm parent (started in ``cwd``)."""
+    """The grader's handle on the warm parent (started in ``cwd``), shared by the slots."""
 
     def __init__(self, cwd: Path) -> None:
         self.cwd = cwd
         self._process: subprocess.Popen[bytes] | None = None
         self._control: socket.socket | None = None
         self._lock = threading.Lock()
+        self._restarting = threading.Lock()
 
     @staticmethod
     def environment() -> dict[str, str]:
@@ -268,6 +269,13 @@ class WarmParent:
         self.stop()
         self.start()
         self.ready()
+
+    def running(self) -> WarmParent:
+        """This warm parent, started again first if it died (once, whoever asks)."""
+        with self._restarting:
+            if not self.alive:
+                self.restart()
+        return self
 
     def stop(self) -> None:
         if self._control is not None:

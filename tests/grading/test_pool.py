@@ -1,5 +1,6 @@
 """A slot's moto server that cannot be emptied between two submissions is replaced, so one
-broken server does not fail the rest of the batch (a real server, killed)."""
+broken server does not fail the rest of the batch (a real server, killed); so is a warm
+parent that died."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import boto3
 from ecs_learn.checks.reader import AccountReader
 from ecs_learn.grading.isolation import capabilities
 from ecs_learn.grading.pool import Slot
+from ecs_learn.grading.warm import WarmParent
 
 TRUST = {"Version": "2012-10-17", "Statement": []}
 
@@ -21,7 +23,7 @@ TRUST = {"Version": "2012-10-17", "Statement": []}
 def test_a_server_that_died_is_replaced_by_an_empty_one_before_the_next_submission(
     tmp_path: Path,
 ) -> None:
-    slot = Slot(0, tmp_path / "slot-0", capabilities())
+    slot = Slot(0, tmp_path / "slot-0", capabilities(), WarmParent(tmp_path))
     slot.server.start()
     slot.server.wait(timeout=120)
     try:
@@ -54,7 +56,7 @@ def test_a_server_that_died_is_replaced_by_an_empty_one_before_the_next_submissi
 
 
 def test_a_warm_parent_that_died_is_started_again_before_the_next_box(tmp_path: Path) -> None:
-    slot = Slot(0, tmp_path / "slot-0", capabilities())
+    slot = Slot(0, tmp_path / "slot-0", capabilities(), WarmParent(tmp_path))
     slot.warm.start()
     slot.warm.ready()
     try:
