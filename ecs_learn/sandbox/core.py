@@ -193,8 +193,8 @@ def active() -> Sandbox | None:
     return _active
 
 
-def get_sandbox(endpoint: str | None = None) -> Sandbox:
-    """The process-wide sandbox, started on first use.
+def get_sandbox(endpoint: str | None = None, *, warm: bool = True) -> Sandbox:
+    """The process-wide sandbox, started on first use (``warm``: with the warm-up calls).
 
     ``endpoint`` (or the ``ECS_LEARN_ENDPOINT`` environment variable, which the grader
     sets for a submission's kernel) selects server mode.
@@ -202,7 +202,7 @@ def get_sandbox(endpoint: str | None = None) -> Sandbox:
     current = _active
     if current is not None:
         return current
-    return Sandbox(endpoint or os.environ.get(ENDPOINT_ENV) or None).start()
+    return Sandbox(endpoint or os.environ.get(ENDPOINT_ENV) or None).start(warm=warm)
 
 
 # -- the sandbox's hooks on the botocore layer ---------------------------------------
