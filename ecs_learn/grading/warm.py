@@ -122,9 +122,11 @@ def _warm_up() -> None:
     from jupyter_client.provisioning.factory import KernelProvisionerFactory
 
     from ecs_learn.checks.catalog import list_labs
+    from ecs_learn.sandbox.data_loader import preload
 
     KernelProvisionerFactory.instance()  # reads every package's entry points
     list_labs()  # every lab's checks
+    preload()  # botocore's data for the labs' services, parsed once for every kernel
     kernel_seed.IMPORTS_SET.update(
         {k: v for k, v in os.environ.items() if before.get(k) != v and k not in RUNNER_ENV}
     )

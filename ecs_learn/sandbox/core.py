@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from ecs_learn.sandbox import botocore_layer, quirks
 from ecs_learn.sandbox.botocore_layer import Call, Hook
+from ecs_learn.sandbox.data_loader import boto3_session
 from ecs_learn.sandbox.endpoint import validate_endpoint
 from ecs_learn.sandbox.env import (
     ACCOUNT_ID,
@@ -75,7 +76,7 @@ class Sandbox:
             self._saved_env = isolate_environment(self.endpoint)
             import boto3
 
-            boto3.DEFAULT_SESSION = None  # plain boto3.client(...) must see the new environment
+            boto3.DEFAULT_SESSION = None
             _register_handlers()
             if self.mode == "embedded":
                 from moto import mock_aws
@@ -87,7 +88,10 @@ class Sandbox:
             else:
                 assert self.endpoint is not None
                 quirks.apply_server(self.endpoint)
-            self._session = boto3.session.Session(region_name=REGION)
+            # Made now (after moto's mock, whose handler a session copies when it is made):
+            # plain boto3.client(...) sees the new environment, and both share one loader.
+            boto3.DEFAULT_SESSION = boto3_session()
+            self._session = boto3_session(region_name=REGION)
             self._clients = {}
             _active = self
         if warm:
