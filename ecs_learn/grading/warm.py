@@ -1,10 +1,11 @@
 """The warm parent: the imports every box needs, done once per batch; boxes fork from it.
 
-A box's runner (pytest + nbval) and kernel (IPython, boto3, ecs_learn) import about
-1,500 modules before the first cell runs: a second and a half of CPU per submission,
-half the work of grading a lab-01 notebook. The warm parent is a process of the
-grader's (root where namespaces are made) that imports them once, when the pool
-starts, and then only forks, for every slot: for each submission the grader sends it the box's
+A box's runner (pytest + nbval) and kernel (IPython, boto3, ecs_learn) import over a
+thousand modules before the first cell runs: more than a second of CPU per submission,
+a third of the work of grading a lab-01 notebook. The warm parent is a process of the
+grader's (root where namespaces are made) that imports them once, when the pool starts
+(and parses botocore's data for the labs' services: :mod:`ecs_learn.sandbox.data_loader`),
+then only forks, for every slot: for each submission the grader sends it the box's
 configuration and three pipe ends, and the fork becomes that box
 (:func:`ecs_learn.grading.box.start_box`): new namespaces, the slot's user, the limits,
 then the runner, which forks the kernel's seed (:mod:`ecs_learn.grading.kernel_seed`).
