@@ -337,7 +337,9 @@ def open_lab(lab_id: str, *, strict: bool = True) -> LabSession:
         lab = get_lab(lab_id)
     except UnknownLabError as exc:
         raise LabNotFoundError(str(exc)) from None
-    sandbox = get_sandbox()
+    # Under grading nobody waits for a first call: no warm-up calls (they would build, on
+    # the grader's server, the backends of services the notebook may never use).
+    sandbox = get_sandbox(warm=not _grading())
     if strict:
         from ecs_learn import strict as strict_layer
 

@@ -93,10 +93,11 @@ def _size(n: int) -> str:
 @dataclass(frozen=True)
 class Capabilities:
     """``namespaced``: a box gets its own network, PID and mount namespaces.
-    ``unprivileged``: its runner and kernel run as the slot's own user (through
-    ``setpriv``); ``read_anything``: that user needs ``CAP_DAC_READ_SEARCH`` to reach the
-    interpreter (installed under a folder only root may enter, such as ``/root``), so it
-    may read — never write — files it does not own."""
+    ``unprivileged``: its runner and kernel run as the slot's own user (the box switches
+    itself, :func:`ecs_learn.grading.syscalls.become`; ``setpriv`` probes whether that
+    user can run the interpreter); ``read_anything``: that user needs
+    ``CAP_DAC_READ_SEARCH`` to reach the interpreter (installed under a folder only root
+    may enter, such as ``/root``), so it may read — never write — files it does not own."""
 
     namespaced: bool
     unprivileged: bool
@@ -115,13 +116,6 @@ class Capabilities:
         if self.read_anything:
             prefix += ["--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search"]
         return [*prefix, "--"]
-
-    @property
-    def unshare_prefix(self) -> list[str]:
-        if not self.namespaced:
-            return []
-        unshare = shutil.which("unshare") or "unshare"
-        return [unshare, "--net", "--pid", "--mount", "--fork", "--kill-child", "--mount-proc"]
 
 
 def _user_can_run_python(caps: Capabilities) -> bool:

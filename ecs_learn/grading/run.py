@@ -19,12 +19,10 @@ as an option.
 
 from __future__ import annotations
 
-import itertools
-import json
+import contextlib
 import os
 import secrets
-import subprocess
-import sys
+import signal
 import threading
 import time
 from collections import deque
@@ -38,26 +36,15 @@ from ecs_learn.grading.isolation import BOX_MARKER_ENV, Limits, kill_marked
 from ecs_learn.grading.notebooks import Notebook, write_notebook
 from ecs_learn.grading.payload import CellRun
 from ecs_learn.grading.pool import Slot
+from ecs_learn.grading.warm import MARKER_LENGTH, RUNNER_ENV, kept_env
 from ecs_learn.notebook import GRADING_ENV
 from ecs_learn.sandbox import ENDPOINT_ENV
 
-__all__ = ["NOTEBOOK_NAME", "BoxRun", "RunError", "run_in_box", "runner_command"]
+__all__ = ["NOTEBOOK_NAME", "BoxRun", "RunError", "run_in_box", "runner_args"]
 
 NOTEBOOK_NAME = "submission.ipynb"
 RELAY_PORT = 4566
-_KEPT_ENV = ("PATH", "LANG", "LC_ALL", "PYTHONPATH", "SYSTEMROOT")
-_counter = itertools.count()
-
-
-def _kept_env() -> dict[str, str]:
-    """The grader's variables a box keeps; ``PYTHONPATH`` made absolute (a relative entry
-    would resolve in the box's folders: the submission's, and under ``/tmp``, which the
-    box then could not make private)."""
-    env = {k: os.environ[k] for k in _KEPT_ENV if k in os.environ}
-    if env.get("PYTHONPATH"):
-        entries = env["PYTHONPATH"].split(os.pathsep)
-        env["PYTHONPATH"] = os.pathsep.join(os.path.abspath(e) for e in entries if e)
-    return env
+_END_WAIT = 10.0  # seconds for a killed box's processes to be gone
 
 
 class RunError(EcsLearnError, RuntimeError):
@@ -82,13 +69,9 @@ class BoxRun:
     seconds: float
 
 
-def runner_command(lab: Lab, cell_timeout: float, limits: Limits) -> list[str]:
-    """The runner, less the channel, root folder and notebook the box adds."""
+def runner_args(lab: Lab, cell_timeout: float, limits: Limits) -> list[str]:
+    """The runner's pytest arguments, less the channel, root folder and notebook the box adds."""
     return [
-        sys.executable,
-        "-P",
-        "-m",
-        "ecs_learn.grading.pytest_main",
         "-q",
         "-c",
         os.devnull,
@@ -104,7 +87,8 @@ def runner_command(lab: Lab, cell_timeout: float, limits: Limits) -> list[str]:
 
 
 def _environment(slot: Slot, marker: str) -> dict[str, str]:
-    env = _kept_env()
+    env = kept_env()
+    env.update(RUNNER_ENV)
     env.update(
         {
             "HOME": "home",
@@ -114,12 +98,6 @@ def _environment(slot: Slot, marker: str) -> dict[str, str]:
             "TMPDIR": "tmp",
             "USER": "student",
             "LOGNAME": "student",
-            "TERM": "dumb",
-            "JUPYTER_PLATFORM_DIRS": "1",
-            "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
-            "MPLBACKEND": "agg",
             ENDPOINT_ENV: slot.kernel_endpoint,
             GRADING_ENV: "1",
             BOX_MARKER_ENV: marker,
@@ -150,6 +128,53 @@ class _Tail:
         return b"".join(self._chunks)[-self._keep :].decode("utf-8", "replace")
 
 
+class _Life:
+    """The box's life pipe: the pids its first processes write there, and its end (EOF:
+    every process of the box is gone, or, without namespaces, the box's first one)."""
+
+    def __init__(self, fd: int) -> None:
+        self.pids: dict[str, int] = {}
+        self._told = threading.Condition()
+        self._stream = os.fdopen(fd, "rb", buffering=0)
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        with self._stream:
+            for line in self._stream:
+                what, _, pid = line.decode("ascii", "replace").partition(" ")
+                if pid.strip().isdigit():
+                    with self._told:
+                        self.pids[what] = int(pid)
+                        self._told.notify_all()
+        with self._told:
+            self._told.notify_all()
+
+    def started(self, *names: str, timeout: float = _END_WAIT) -> bool:
+        """Wait until the box has told the pids ``names`` (or ended)."""
+        with self._told:
+            return self._told.wait_for(
+                lambda: all(n in self.pids for n in names) or not self._thread.is_alive(),
+                timeout,
+            )
+
+    def wait(self, timeout: float) -> bool:
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def end(self, marker: str) -> None:
+        """Kill the box: its namespace's first process (which takes the namespace with
+        it, and the box's first process then ends), then its session and whatever
+        carries its marker; wait until it is gone."""
+        first = self.pids.get("init")
+        if first is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(first, signal.SIGKILL)
+            self.wait(_END_WAIT)
+        kill_marked(marker, self.pids.get("box"))
+        self.wait(_END_WAIT)
+
+
 def run_in_box(
     nb: Notebook,
     lab: Lab,
@@ -165,8 +190,7 @@ def run_in_box(
     write_notebook(nb, notebook)
     if slot.uid is not None:
         os.chown(notebook, slot.uid, slot.uid)
-    marker = f"{os.getpid()}-{next(_counter)}-{secrets.token_hex(4)}"
-    read_end, write_end = os.pipe()
+    marker = secrets.token_hex(MARKER_LENGTH // 2)
     config = {
         "work": str(work),
         "notebook": NOTEBOOK_NAME,
@@ -174,45 +198,38 @@ def run_in_box(
         "relay_port": RELAY_PORT,
         "door": slot.door_path,
         "uid": slot.uid,
-        "user_prefix": [] if slot.uid is None else slot.caps.user_prefix(slot.uid),
+        "read_anything": slot.caps.read_anything,
         "limits": limits.to_dict(),
         "env": _environment(slot, marker),
-        "channel": write_end,
-        "command": runner_command(lab, cell_timeout, limits),
+        "marker": marker,
+        "args": runner_args(lab, cell_timeout, limits),
     }
-    box_env = _kept_env()
-    box_env[BOX_MARKER_ENV] = marker
-    command = [
-        *slot.caps.unshare_prefix,
-        sys.executable,
-        "-P",
-        "-m",
-        "ecs_learn.grading.box",
-        json.dumps(config),
-    ]
+    warm = slot.warm_parent()
+    read_end, write_end = os.pipe()
+    life_end, life_write = os.pipe()
+    out_end, out_write = os.pipe()
     started = time.monotonic()
     try:
-        box = subprocess.Popen(
-            command,
-            cwd=slot.root,
-            env=box_env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            pass_fds=(write_end,),
-            start_new_session=True,
-        )
+        warm.spawn(config, (write_end, life_write, out_write))
+    except OSError:
+        for fd in (read_end, life_end, out_end):
+            os.close(fd)
+        raise
     finally:
-        os.close(write_end)
-    assert box.stdout is not None
-    tail = _Tail(box.stdout)
+        for fd in (write_end, life_write, out_write):
+            os.close(fd)
+    tail = _Tail(os.fdopen(out_end, "rb"))
+    life = _Life(life_end)
     reader = Reader(read_end)
     try:
+        # The pids first, so that ending the box never races the box's own start.
+        life.started("box", *(("init",) if slot.caps.namespaced else ()))
         reader.read_until(started + timeout)
     finally:
-        kill_marked(marker, box.pid)
-        box.wait()
+        life.end(marker)
         os.close(read_end)
+    if "box" not in life.pids:
+        raise RunError(f"the box did not start: {tail.text()[-500:]}")
     return BoxRun(
         cells=tuple(reader.cells),
         running=reader.running,

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from ecs_learn.sandbox import botocore_layer, quirks
 from ecs_learn.sandbox.botocore_layer import Call, Hook
+from ecs_learn.sandbox.data_loader import boto3_session
 from ecs_learn.sandbox.endpoint import validate_endpoint
 from ecs_learn.sandbox.env import (
     ACCOUNT_ID,
@@ -75,7 +76,7 @@ class Sandbox:
             self._saved_env = isolate_environment(self.endpoint)
             import boto3
 
-            boto3.DEFAULT_SESSION = None  # plain boto3.client(...) must see the new environment
+            boto3.DEFAULT_SESSION = None
             _register_handlers()
             if self.mode == "embedded":
                 from moto import mock_aws
@@ -87,7 +88,10 @@ class Sandbox:
             else:
                 assert self.endpoint is not None
                 quirks.apply_server(self.endpoint)
-            self._session = boto3.session.Session(region_name=REGION)
+            # Made now (after moto's mock, whose handler a session copies when it is made):
+            # plain boto3.client(...) sees the new environment, and both share one loader.
+            boto3.DEFAULT_SESSION = boto3_session()
+            self._session = boto3_session(region_name=REGION)
             self._clients = {}
             _active = self
         if warm:
@@ -193,8 +197,8 @@ def active() -> Sandbox | None:
     return _active
 
 
-def get_sandbox(endpoint: str | None = None) -> Sandbox:
-    """The process-wide sandbox, started on first use.
+def get_sandbox(endpoint: str | None = None, *, warm: bool = True) -> Sandbox:
+    """The process-wide sandbox, started on first use (``warm``: with the warm-up calls).
 
     ``endpoint`` (or the ``ECS_LEARN_ENDPOINT`` environment variable, which the grader
     sets for a submission's kernel) selects server mode.
@@ -202,7 +206,7 @@ def get_sandbox(endpoint: str | None = None) -> Sandbox:
     current = _active
     if current is not None:
         return current
-    return Sandbox(endpoint or os.environ.get(ENDPOINT_ENV) or None).start()
+    return Sandbox(endpoint or os.environ.get(ENDPOINT_ENV) or None).start(warm=warm)
 
 
 # -- the sandbox's hooks on the botocore layer ---------------------------------------

@@ -10,6 +10,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ecs_learn.sandbox.data_loader import share
 from ecs_learn.sandbox.env import FAKE_ACCESS_KEY, REGION
 
 __all__ = ["empty_response", "internal_client"]
@@ -52,7 +53,7 @@ class _InternalClients:
         install_network_guard()
         with self._lock:
             if self._session is None or self._handlers_seen != len(BUILTIN_HANDLERS):
-                self._session = botocore.session.Session()
+                self._session = share(botocore.session.Session())
                 self._handlers_seen = len(BUILTIN_HANDLERS)
                 self._clients.clear()
             key = (service, region or REGION, endpoint_url)
