@@ -119,8 +119,9 @@ def test_the_half_done_submission_earns_the_first_half_and_is_told_what_is_missi
     assert not [f for f in row["feedback"] if "raised an error" in f]  # only checks failed
     feedback = graded["feedback"]["half"]
     assert "**Score: 19 / 40**" in feedback and "## load-balancer" in feedback
-    assert "listener rule /api/*: expected path-pattern /api/* -> forward to bookshelf-api" in (
-        feedback
+    assert (
+        "listener rule /api/* — expected: path-pattern /api/* -> forward to bookshelf-api;"
+        in feedback
     )
 
 
