@@ -8,8 +8,9 @@ started — and the account is left for the checks, which the grader runs itself
 
 The runner's environment is built from nothing: the variables that would change what it
 runs (an instructor's ``PYTEST_ADDOPTS``, ``ECS_LEARN_*``, real AWS credentials) never
-reach it. It runs with ``python -P`` (no script folder or working directory on its
-import path), pytest's ``--noconftest`` and an empty ini file, so nothing in the
+reach it. It is forked from the warm parent, started with ``python -P`` (no script
+folder or working directory on its import path), and runs pytest with ``--noconftest``
+and an empty ini file, so nothing in the
 submission's folder is imported; the kernel is the grader's own interpreter
 (``--current-env``), whatever the notebook's metadata names, with a fresh
 ``IPYTHONDIR`` (no profile, no startup files). The notebook is saved under a fixed
