@@ -263,9 +263,9 @@ for path in glob.glob(f"{TMP}/ecs-learn-grade-*/slot-*/server/door.sock"):
         said = "connected"
     except OSError as exc:
         said = errno.errorcode.get(exc.errno or 0, "refused")
-    doors[said] = doors.get(said, 0) + 1  # counts: a path each would outgrow the error line
     finally:
         s.close()
+    doors[said] = doors.get(said, 0) + 1  # counts: a path each would outgrow the error line
 uids = {}  # who listens (this namespace's table: the box's own sockets only)
 for name in ("/proc/net/tcp", "/proc/net/tcp6"):
     with open(name) as table:
